@@ -1,0 +1,39 @@
+# The two set-up commands (README.md): `make demo` and `make test`. Both build .venv on first use;
+# stamp files make a re-run reinstall nothing unless pyproject.toml or constraints.txt changed.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PIP := $(BIN)/python -m pip
+PIPFLAGS := -q -c constraints.txt
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: demo test bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install -q --upgrade "pip>=24"
+
+$(VENV)/.stamp-base: pyproject.toml constraints.txt | $(BIN)/python
+	$(PIP) install $(PIPFLAGS) -e .
+	touch $@
+
+$(VENV)/.stamp-test: pyproject.toml constraints.txt | $(BIN)/python
+	$(PIP) install $(PIPFLAGS) -e ".[test]"
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
+	touch $@ $(VENV)/.stamp-base
+
+$(VENV)/.stamp-bench: pyproject.toml constraints.txt | $(BIN)/python
+	$(PIP) install $(PIPFLAGS) -e ".[test,bench]"
+	touch $@ $(VENV)/.stamp-base
+
+demo: $(VENV)/.stamp-base
+	$(BIN)/activeq demo
+
+test: $(VENV)/.stamp-test
+	$(BIN)/python -m pytest -n 2 --durations=15
+
+bench: $(VENV)/.stamp-bench
+	$(BIN)/python benchmarks/run_all.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache build dist

@@ -1,0 +1,89 @@
+"""Input validation shared by every subpackage: turn bad input into clear ``activeq.errors``.
+
+Each helper takes the argument's *name* so the message says which argument was wrong.
+"""
+
+from __future__ import annotations
+
+import numbers
+from typing import Any, Sequence
+
+import numpy as np
+
+from .errors import ArgumentError, ArgumentTypeError
+
+SeedLike = int | np.random.Generator | None
+
+
+def as_generator(seed: SeedLike, name: str = "seed") -> np.random.Generator:
+    """A numpy Generator from an int seed, a Generator (returned as is) or None (fresh entropy)."""
+    if isinstance(seed, np.random.Generator):
+        return seed
+    if seed is None:
+        return np.random.default_rng()
+    if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, numbers.Integral):
+        raise ArgumentTypeError(f"{name} must be an int or numpy.random.Generator, got {type(seed).__name__}")
+    if int(seed) < 0:
+        raise ArgumentError(f"{name} must be a non-negative int, got {seed}")
+    return np.random.default_rng(int(seed))
+
+
+def as_float_array(x: Any, name: str, *, ndim: int | None = None, error: type[Exception] = ArgumentError) -> np.ndarray:
+    """``x`` as a finite float64 array (optionally of a given ndim), else a clear error."""
+    try:
+        arr = np.asarray(x, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise error(f"{name} must be an array of numbers: {exc}") from None
+    if ndim is not None and arr.ndim != ndim:
+        raise error(f"{name} must be {ndim}-dimensional, got shape {arr.shape}")
+    if not np.all(np.isfinite(arr)):
+        bad = np.argwhere(~np.isfinite(arr))[0]
+        raise error(f"{name} must be finite, found {arr[tuple(bad)]} at index {tuple(int(i) for i in bad)}")
+    return arr
+
+
+def check_probability_vector(x: Any, name: str, size: int | None = None, tol: float = 1e-9,
+                             error: type[Exception] = ArgumentError) -> np.ndarray:
+    """A 1-D probability vector (non-negative up to ``tol``, summing to 1 within ``tol``), clipped and renormalised."""
+    p = as_float_array(x, name, ndim=1, error=error)
+    if size is not None and p.shape[0] != size:
+        raise error(f"{name} must have {size} entries, got {p.shape[0]}")
+    if p.size == 0:
+        raise error(f"{name} must not be empty")
+    if p.min() < -tol:
+        raise error(f"{name} must be non-negative, got minimum {p.min():.3g}")
+    total = p.sum()
+    if abs(total - 1.0) > max(tol, 1e-12) * max(1, p.size):
+        raise error(f"{name} must sum to 1, sums to {total:.12g}")
+    p = np.clip(p, 0.0, None)
+    return p / p.sum()
+
+
+def check_positive_int(x: Any, name: str, minimum: int = 1) -> int:
+    if isinstance(x, (bool, np.bool_)) or not isinstance(x, numbers.Integral):
+        raise ArgumentTypeError(f"{name} must be an int, got {type(x).__name__}")
+    if int(x) < minimum:
+        raise ArgumentError(f"{name} must be >= {minimum}, got {x}")
+    return int(x)
+
+
+def check_in_range(x: Any, name: str, low: float | None = None, high: float | None = None,
+                   *, low_open: bool = False, high_open: bool = False) -> float:
+    """``x`` as a float within [low, high] (ends open when asked), else ArgumentError with the interval."""
+    if isinstance(x, (bool, np.bool_)) or not isinstance(x, numbers.Real):
+        raise ArgumentTypeError(f"{name} must be a real number, got {type(x).__name__}")
+    v = float(x)
+    lo_bad = low is not None and (v <= low if low_open else v < low)
+    hi_bad = high is not None and (v >= high if high_open else v > high)
+    if not np.isfinite(v) or lo_bad or hi_bad:
+        lb = "(" if low_open else "["
+        rb = ")" if high_open else "]"
+        interval = f"{lb}{'-inf' if low is None else low}, {'inf' if high is None else high}{rb}"
+        raise ArgumentError(f"{name} must be in {interval}, got {x}")
+    return v
+
+
+def check_choice(x: Any, name: str, choices: Sequence[str]) -> str:
+    if x not in choices:
+        raise ArgumentError(f"{name} must be one of {', '.join(map(repr, choices))}; got {x!r}")
+    return x

@@ -1,0 +1,64 @@
+"""Every error activeq raises on bad input.
+
+Each class subclasses the builtin a user would expect (``ValueError`` or ``TypeError``) *and*
+:class:`ActiveqError`, so ``except ValueError`` and ``except activeq.errors.ActiveqError`` both work.
+Messages name the argument, what was expected and what was given.
+"""
+
+from __future__ import annotations
+
+
+class ActiveqError(Exception):
+    """Base of all activeq errors."""
+
+
+class ArgumentError(ActiveqError, ValueError):
+    """A function argument has the wrong value (range, shape, unknown option)."""
+
+
+class ArgumentTypeError(ActiveqError, TypeError):
+    """A function argument has the wrong type."""
+
+
+class GameError(ActiveqError, ValueError):
+    """A game (payoffs, transitions, catalog entry) is malformed."""
+
+
+class CatalogError(GameError):
+    """A catalog entry is unknown or its TOML file is malformed."""
+
+
+class InteropError(ActiveqError, ValueError):
+    """An object from a peer library (nashpy, OpenSpiel, Gambit, PettingZoo) cannot be converted."""
+
+
+class SolverError(ActiveqError, ValueError):
+    """An equilibrium solver was asked for something it cannot do (wrong method, game kind, options)."""
+
+
+class ChainError(ActiveqError, ValueError):
+    """A Markov chain / MDP is malformed or lacks a property the call needs (e.g. a unique stationary law)."""
+
+
+class LearnerError(ActiveqError, ValueError):
+    """A learner does not fit the game, or its parameters are invalid."""
+
+
+class DivergenceError(LearnerError):
+    """A learning run produced non-finite parameters; ``step`` says when."""
+
+    def __init__(self, message: str, step: int | None = None):
+        super().__init__(message)
+        self.step = step
+
+
+class ExperimentError(ActiveqError, ValueError):
+    """An experiment spec, results store or executor is misconfigured."""
+
+
+class ActiveqWarning(UserWarning):
+    """Warnings from activeq (e.g. an iterative method that did not converge)."""
+
+
+class ConvergenceWarning(ActiveqWarning):
+    """An iterative method stopped before reaching its tolerance; its result carries the certificate."""

@@ -1,0 +1,10 @@
+"""Game model: normal-form, stochastic and iterated games, the catalog, converters and PettingZoo envs.
+
+The bottom layer of activeq: nothing here imports another activeq subpackage.
+"""
+
+from .iterated import IteratedGame
+from .normal_form import NormalFormGame
+from .stochastic import StochasticGame
+
+__all__ = ["NormalFormGame", "StochasticGame", "IteratedGame"]
