@@ -1,0 +1,1 @@
+"""One module per ``activeq`` subcommand; each defines ``register(subparsers)``."""
