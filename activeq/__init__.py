@@ -5,7 +5,7 @@ long mixing times, realtime asynchronous inference and theory-of-mind probes. Se
 """
 
 from . import errors
-from .games import IteratedGame, NormalFormGame, StochasticGame
+from .games import IteratedGame, NormalFormGame, StochasticGame, list_games, load_game
 
 __version__ = "0.1.0"
-__all__ = ["errors", "NormalFormGame", "StochasticGame", "IteratedGame", "__version__"]
+__all__ = ["errors", "NormalFormGame", "StochasticGame", "IteratedGame", "load_game", "list_games", "__version__"]
