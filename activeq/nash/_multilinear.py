@@ -1,0 +1,153 @@
+"""Deviation payoffs of an n-player game and their derivatives, on a flat strategy vector.
+
+A mixed profile is stored flat: ``sigma = (sigma_1, ..., sigma_n)`` of length ``N = sum_i |A_i|``.
+``V(sigma)`` (length N) holds ``V_ij = u_i(j, sigma_{-i})``, the payoff of player i's pure action j against the
+others' mixtures. Its Jacobian ``D = dV/dsigma`` is block structured: ``D[i, k]`` (``|A_i| x |A_k|``) is
+``u_i(j, l, sigma_{-ik})`` for ``k != i`` and zero on the diagonal blocks (``V_i`` does not depend on ``sigma_i``).
+Both are what the homotopy methods (logit QRE, global Newton) and the support-restricted Newton polish need.
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+import numpy as np
+
+
+class Multilinear:
+    """Payoff tensor ``(n, *A)`` with helpers on flat profiles (see module docstring)."""
+
+    def __init__(self, payoffs: np.ndarray):
+        self.u = np.asarray(payoffs, dtype=np.float64)
+        self.n = self.u.shape[0]
+        self.sizes = tuple(int(k) for k in self.u.shape[1:])
+        self.offsets = np.concatenate([[0], np.cumsum(self.sizes)]).astype(int)
+        self.N = int(self.offsets[-1])
+        self.player_of = np.repeat(np.arange(self.n), self.sizes)
+
+    # --- flat <-> per-player -------------------------------------------------------------------
+    def split(self, flat: np.ndarray) -> list[np.ndarray]:
+        return [flat[self.offsets[i]:self.offsets[i + 1]] for i in range(self.n)]
+
+    def block(self, i: int) -> slice:
+        return slice(int(self.offsets[i]), int(self.offsets[i + 1]))
+
+    # --- contractions ----------------------------------------------------------------------------
+    def _contract_all_but(self, i: int, keep: Sequence[int], sigmas: Sequence[np.ndarray]) -> np.ndarray:
+        """Player i's payoff tensor contracted with every sigma_j, j not in ``keep`` (axes kept in order)."""
+        value = self.u[i]
+        for j in reversed(range(self.n)):  # reverse order keeps the earlier axis numbers valid
+            if j not in keep:
+                value = np.tensordot(value, sigmas[j], axes=([j], [0]))
+        return value
+
+    def values_and_jacobian(self, flat: np.ndarray, jacobian: bool = True) -> tuple[np.ndarray, np.ndarray | None]:
+        """``V(sigma)`` (length N) and, when asked, ``D = dV/dsigma`` (N x N)."""
+        sigmas = self.split(flat)
+        V = np.empty(self.N)
+        D = np.zeros((self.N, self.N)) if jacobian else None
+        if self.n == 1:
+            V[:] = self.u[0]
+            return V, D
+        for i in range(self.n):
+            if not jacobian:
+                V[self.block(i)] = self._contract_all_but(i, (i,), sigmas)
+                continue
+            for k in range(self.n):
+                if k == i:
+                    continue
+                M = self._contract_all_but(i, (min(i, k), max(i, k)), sigmas)
+                if k < i:
+                    M = M.T  # rows: player i's actions, columns: player k's
+                D[self.block(i), self.block(k)] = M
+                if k == (1 if i == 0 else 0):  # any one partner gives V_i = M sigma_k
+                    V[self.block(i)] = M @ sigmas[k]
+        return V, D
+
+    def values(self, flat: np.ndarray) -> np.ndarray:
+        return self.values_and_jacobian(flat, jacobian=False)[0]
+
+    def max_regret(self, flat: np.ndarray) -> float:
+        V = self.values(flat)
+        return float(max(np.max(v) - float(v @ s) for v, s in zip(self.split(V), self.split(flat))))
+
+
+def support_newton(ml: Multilinear, supports: Sequence[Sequence[int]], start: np.ndarray,
+                   max_iter: int = 40, ftol: float = 1e-14) -> np.ndarray | None:
+    """Solve for a profile on fixed supports: every supported action of a player earns the same payoff.
+
+    Unknowns are the probabilities on the supports; equations (per player i with support S_i, reference j0):
+    ``V_ij - V_ij0 = 0`` for ``j in S_i \\ {j0}`` and ``sum_{S_i} sigma_i = 1``. Newton's method from ``start``
+    (least squares steps, so a singular Jacobian does not abort). Returns the flat profile, or None when Newton
+    does not converge or a probability is clearly negative. Whether it is an equilibrium is for the caller.
+    """
+    idx = np.concatenate([ml.offsets[i] + np.asarray(sorted(S), dtype=int) for i, S in enumerate(supports)])
+    rows_eq = []  # (row index in V for j, row index for j0)
+    sum_rows = []
+    for i, S in enumerate(supports):
+        S = sorted(S)
+        j0 = ml.offsets[i] + S[0]
+        rows_eq += [(ml.offsets[i] + j, j0) for j in S[1:]]
+        sum_rows.append(ml.offsets[i] + np.asarray(S, dtype=int))
+    a_idx = np.array([r[0] for r in rows_eq], dtype=int)
+    b_idx = np.array([r[1] for r in rows_eq], dtype=int)
+    scale = max(1.0, float(np.ptp(ml.u)))
+    x = np.zeros(ml.N)
+    x[idx] = np.clip(start[idx], 1e-12, None)
+    for i in range(ml.n):  # renormalise on the support
+        blk = ml.block(i)
+        x[blk] /= x[blk].sum()
+    for _ in range(max_iter):
+        V, D = ml.values_and_jacobian(x)
+        F = np.concatenate([V[a_idx] - V[b_idx], [x[r].sum() - 1.0 for r in sum_rows]])
+        if np.abs(F).max() <= ftol * scale:
+            break
+        Jv = (D[a_idx] - D[b_idx])[:, idx]
+        Js = np.zeros((ml.n, idx.size))
+        pos = 0
+        for i, r in enumerate(sum_rows):
+            Js[i, pos:pos + r.size] = 1.0
+            pos += r.size
+        J = np.vstack([Jv, Js])
+        step = np.linalg.lstsq(J, -F, rcond=None)[0]
+        x[idx] += step
+        if not np.all(np.isfinite(x)) or np.abs(x).max() > 1e6:
+            return None
+    else:
+        V, _ = ml.values_and_jacobian(x, jacobian=False)
+        F = np.concatenate([V[a_idx] - V[b_idx], [x[r].sum() - 1.0 for r in sum_rows]])
+        if np.abs(F).max() > 1e-10 * scale:
+            return None
+    if x.min() < -1e-9:
+        return None
+    x = np.clip(x, 0.0, None)
+    for i in range(ml.n):
+        blk = ml.block(i)
+        x[blk] /= x[blk].sum()
+    return x
+
+
+def polish(ml: Multilinear, approx: np.ndarray, tol: float,
+           thresholds: Sequence[float] = (1e-2, 1e-3, 1e-4, 1e-6, 1e-8, 1e-10)) -> tuple[np.ndarray | None, float]:
+    """Turn an approximate equilibrium into one with regret <= ``tol`` (absolute) by support-restricted Newton.
+
+    Supports are read off ``approx`` at several thresholds (probabilities above ``thr`` times the player's largest);
+    the first candidate whose Newton solution has regret <= tol wins. Returns (profile or None, best regret seen).
+    """
+    best_x, best_reg = None, np.inf
+    seen = set()
+    sig = ml.split(approx)
+    for thr in thresholds:
+        supports = tuple(tuple(int(j) for j in np.flatnonzero(s > thr * s.max())) for s in sig)
+        if supports in seen:
+            continue
+        seen.add(supports)
+        x = support_newton(ml, supports, approx)
+        if x is None:
+            continue
+        reg = ml.max_regret(x)
+        if reg < best_reg:
+            best_x, best_reg = x, reg
+        if reg <= tol:
+            return x, reg
+    return (best_x if best_reg <= tol else None), best_reg
