@@ -1,0 +1,25 @@
+"""Average-reward learners (model-based gain optimisers and baselines), environments and the regret runner."""
+
+from .base import Learner
+from .baselines import DifferentialQLearning, DynaQ, QLearning, QLearningReplay, RLearning
+from .environment import Environment, MDPEnvironment, SwitchingEnvironment, as_environment
+from .gain import DenseChainGain, FastChainGain, make_chain_gain
+from .model import TabularModel
+from .model_based import IterativeGain, OffPolicyRho, OnPolicyRho, RhoPolicyGradient
+from .runner import RunResult, run
+
+LEARNERS = {cls.name: cls for cls in (OnPolicyRho, OffPolicyRho, RhoPolicyGradient, IterativeGain, QLearning,
+                                      QLearningReplay, DynaQ, DifferentialQLearning, RLearning)}
+
+
+def make_learner(name: str, num_states: int, num_actions: int, **kwargs) -> Learner:
+    """A learner by its registered name (``LEARNERS``), e.g. ``make_learner("rho_on", S, A, solver="dense")``."""
+    from ..._checks import check_choice
+    check_choice(name, "name", tuple(LEARNERS))
+    return LEARNERS[name](num_states, num_actions, **kwargs)
+
+
+__all__ = ["Learner", "QLearning", "QLearningReplay", "DynaQ", "DifferentialQLearning", "RLearning",
+           "OnPolicyRho", "OffPolicyRho", "RhoPolicyGradient", "IterativeGain", "Environment", "MDPEnvironment",
+           "SwitchingEnvironment", "as_environment", "TabularModel", "DenseChainGain", "FastChainGain",
+           "make_chain_gain", "RunResult", "run", "LEARNERS", "make_learner"]
