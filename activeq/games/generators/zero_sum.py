@@ -42,7 +42,7 @@ def big_match(discount: float = 0.9) -> StochasticGame:
     R[1, 0] = 1.0
     T[1, :, :, 1] = 1.0
     T[2, :, :, 2] = 1.0
-    R[:, 1] = -R[:, 0]
+    R[:, 1] = 0.0 - R[:, 0]  # (0.0 - x avoids printing -0)
     return StochasticGame(R, T, discount=discount, initial=[1.0, 0.0, 0.0], state_names=["play", "won", "lost"],
                           action_names=[["top", "bottom"], ["left", "right"]], player_names=["P1", "P2"],
                           name="big_match", title="The Big Match (discounted)")
