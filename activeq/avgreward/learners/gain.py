@@ -16,6 +16,7 @@ candidate); :class:`FastChainGain` is the rank-one version. Both produce the sam
 from __future__ import annotations
 
 import numpy as np
+from scipy.linalg import blas
 
 from ..._checks import check_choice, check_positive_int
 from ...errors import ChainError
@@ -123,7 +124,8 @@ class FastChainGain(ChainGain):
 
     def _refresh(self) -> None:
         try:
-            self.Cinv = np.linalg.inv(_bordered(self.P))
+            # inv(C^T)^T is C^{-1} in Fortran order: in-place BLAS rank-one updates (dger) need that layout
+            self.Cinv = np.linalg.inv(_bordered(self.P).T).T
         except np.linalg.LinAlgError:
             raise ChainError("the model chain has no unique stationary distribution") from None
         self.x = self.Cinv @ self.r
@@ -132,17 +134,25 @@ class FastChainGain(ChainGain):
     def set_row(self, s: int, row: np.ndarray, reward: float) -> None:
         v = row - self.P[s]
         v[-1] = 0.0
-        self.P[s] = row
-        self.r[s] = reward
+        delta = reward - self.r[s]
         self.updates += 1
-        z = v @ self.Cinv
+        z = self.Cinv.T @ v                      # v^T C^{-1}
         denom = 1.0 - z[s]
         if self.updates >= self.refresh_every or abs(denom) < 1e-8:
+            self.P[s] = row
+            self.r[s] = reward
             self._refresh()
             return
-        y = self.Cinv[:, s].copy()
-        self.Cinv += np.multiply.outer(y / denom, z)
-        self.x = self.Cinv @ self.r
+        y = self.Cinv[:, s] / denom
+        # x' = C'^{-1} r' = x + y (z . r + delta) with y = C^{-1} e_s / denom (Sherman-Morrison applied to x)
+        self.x += y * (z @ self.r + delta)
+        self.Cinv = blas.dger(1.0, y, z, a=self.Cinv, overwrite_a=True)
+        self.P[s] = row
+        self.r[s] = reward
+
+    def load_state_dict(self, state: dict) -> None:
+        super().load_state_dict(state)
+        self.Cinv = np.asfortranarray(self.Cinv)
 
     def candidate_gains(self, s: int, rows: np.ndarray, rewards: np.ndarray) -> np.ndarray:
         mu = self.Cinv[-1]
