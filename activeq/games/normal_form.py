@@ -46,7 +46,7 @@ class NormalFormGame:
                 f"payoffs must have shape (n_players, *n_actions) = 1 + n_players axes; got shape {arr.shape}: "
                 f"{n} players but {arr.ndim - 1} action axes")
         if any(k == 0 for k in arr.shape[1:]):
-            raise GameError(f"every player needs at least one action, got action counts {arr.shape[1:]}")
+            raise GameError(f"payoffs must give every player at least one action, got action counts {arr.shape[1:]}")
         arr = np.array(arr, dtype=np.float64, copy=True)
         arr.setflags(write=False)
         self._payoffs = arr

@@ -12,7 +12,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from .._checks import as_float_array, check_in_range, check_probability_vector
-from ..errors import GameError
+from ..errors import ArgumentError, ArgumentTypeError, GameError
 from .normal_form import NormalFormGame, _names
 
 TRANSITION_TOL = 1e-9
@@ -58,7 +58,10 @@ class StochasticGame:
         self._T = T
         self._R.setflags(write=False)
         self._T.setflags(write=False)
-        self.discount = None if discount is None else check_in_range(discount, "discount", 0.0, 1.0, high_open=True)
+        try:
+            self.discount = None if discount is None else check_in_range(discount, "discount", 0.0, 1.0, high_open=True)
+        except (ArgumentError, ArgumentTypeError) as exc:  # a malformed game, as the other fields report it
+            raise GameError(str(exc)) from None
         if initial is None:
             init = np.full(S, 1.0 / S)
         else:
