@@ -1,0 +1,559 @@
+"""Stationary (Markov perfect) equilibria of discounted n-player stochastic games by the logit QRE homotopy.
+
+The stochastic logit quantal-response equilibrium (Eibelshaeuser & Poensgen 2019 trace it for stochastic games;
+McKelvey & Palfrey 1995 for normal form) with precision lambda is a stationary profile sigma and values V with
+
+    sigma_i(a | s) proportional to exp(lambda u_i(s, a)),     V_i(s) = sum_a sigma_i(a | s) u_i(s, a),
+    u_i(s, a) = E_{a_-i ~ sigma_-i(s)} [R_i(s, a, a_-i) + gamma sum_{s'} T(s' | s, a, a_-i) V_i(s')].
+
+At lambda = 0 the unique solution is the uniform profile; as lambda -> inf the (generically unique, smooth) branch
+leaving it converges to a stationary equilibrium. We trace it in the unknowns y = (beta = log sigma, V, lambda) with
+equations, per state s and player i with reference action r (the first legal one):
+
+    sum_a exp(beta_{s,i,a}) - 1 = 0,
+    beta_{s,i,a} - beta_{s,i,r} - lambda (u_i(s, a) - u_i(s, r)) = 0   (legal a != r),
+    beta_{s,i,a} - beta_{s,i,r} + C = 0                                (illegal a: probability e^-C ~ 1e-26),
+    V_i(s) - sum_a exp(beta_{s,i,a}) u_i(s, a) = 0,
+
+by pseudo-arclength predictor-corrector continuation: the tangent is the kernel of the Jacobian (bordered by the
+previous tangent), the Euler predictor is followed by chord-Newton corrector steps on the bordered system (one
+LU factorisation per step), and the step length adapts to the corrector's contraction. The Jacobian is assembled
+for all states at once with einsum. Rewards are affinely rescaled to [0, 1] internally (equilibria are invariant).
+
+Stopping is decided by the *certificate*, not by lambda: after every accepted step the current logit profile is
+evaluated exactly (policy evaluation) and its largest one-shot-deviation gain is computed; once lambda is large
+enough to identify supports, a Newton "polish" solves the equilibrium equations on the supports (indifference,
+normalisation, values) and is kept only if its exact certificate is within tolerance.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import scipy.linalg
+from tqdm.auto import tqdm
+
+from ..._checks import check_in_range, check_positive_int
+from ...errors import ConvergenceWarning, SolverError
+from ...games import StochasticGame
+from .best_response import exploitability
+from .evaluation import _gains, check_discounted, contract_others
+
+METHODS = ("logit",)
+_ILLEGAL_GAP = 60.0
+_DEBUG = False
+
+
+@dataclass(frozen=True, eq=False)
+class StationaryEquilibrium:
+    """A stationary profile of a discounted stochastic game with its one-shot-deviation certificate.
+
+    ``strategies``: per player an ``(S, A_i)`` array; ``values``: ``(S, n)`` exact discounted values of the profile;
+    ``gains``: ``(S, n)`` one-shot deviation gains against those values; ``certificate``: ``gains.max()`` (reward
+    units; 0 for an exact Markov perfect equilibrium); ``exploitability``: max over states and players of the exact
+    best-response gain (<= certificate / (1 - gamma)); ``converged``: certificate <= tol * reward range;
+    ``info``: lambda reached, path steps, whether the support polish was used, timings.
+    """
+
+    strategies: tuple[np.ndarray, ...]
+    values: np.ndarray
+    gains: np.ndarray
+    certificate: float
+    exploitability: float
+    converged: bool
+    method: str = "logit"
+    info: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"strategies": [s.tolist() for s in self.strategies], "values": self.values.tolist(),
+                "certificate": self.certificate, "exploitability": self.exploitability,
+                "converged": self.converged, "method": self.method,
+                "info": {k: v for k, v in self.info.items() if isinstance(v, (int, float, str, bool))}}
+
+
+class _Layout:
+    """Index bookkeeping for the unknowns (beta per state and player-action, V per state and player, lambda)."""
+
+    def __init__(self, sg: StochasticGame):
+        self.S = S = sg.num_states
+        self.n = n = sg.num_players
+        self.A = A = sg.num_actions
+        self.K = K = int(sum(A))
+        self.off = np.concatenate([[0], np.cumsum(A)]).astype(int)
+        self.nb = S * K
+        self.N = S * K + S * n
+        legal = np.concatenate([m for m in sg.legal_actions], axis=1)  # (S, K)
+        self.legal = legal
+        ref = np.zeros((S, K), dtype=int)  # global (within K) index of the row's reference action
+        self.ref_local = []
+        for i in range(n):
+            r = np.argmax(sg.legal_actions[i], axis=1)
+            self.ref_local.append(r)
+            ref[:, self.off[i]:self.off[i + 1]] = (self.off[i] + r)[:, None]
+        self.ref = ref
+        k_idx = np.broadcast_to(np.arange(K), (S, K))
+        self.is_ref = k_idx == ref
+        self.is_play = legal & ~self.is_ref
+        self.is_illegal = ~legal
+        self.player_of = np.concatenate([np.full(a, i) for i, a in enumerate(A)])
+
+    def split(self, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
+        return y[:self.nb].reshape(self.S, self.K), y[self.nb:self.N].reshape(self.S, self.n), float(y[self.N])
+
+    def per_player(self, arr: np.ndarray) -> list[np.ndarray]:
+        return [arr[:, self.off[i]:self.off[i + 1]] for i in range(self.n)]
+
+
+class _Blocks:
+    """A Jacobian with the homotopy's structure, rows/columns ordered (beta per state, V, [lambda]):
+
+        [[A  B  l]      A: block diagonal over states (S blocks K x K)     l: lambda column (beta rows only)
+         [C  D  0]]     C: block diagonal over states (S blocks n x K)     B, D: dense couplings through values
+
+    Solves eliminate beta state by state (batched K x K inverses), leaving a dense (S n [+1]) Schur system, so a
+    step costs O(S K^3 + S^2 n K + (S n)^3) instead of O((S (K + n))^3). If a state block is ill-conditioned (a fold
+    of a stage game's response) the dense system is factorised instead.
+    """
+
+    def __init__(self, A: np.ndarray, B: np.ndarray, C: np.ndarray, D: np.ndarray, lam_col: np.ndarray | None):
+        self.A, self.B, self.C, self.D, self.lam_col = A, B, C, D, lam_col
+        self.S, self.K = A.shape[:2]
+        self.n = C.shape[1]
+        self.nb = self.S * self.K
+        self.N = self.nb + D.shape[0]
+
+    def dense(self, row: np.ndarray | None) -> np.ndarray:
+        S, K, nb, N = self.S, self.K, self.nb, self.N
+        size = N + (row is not None)
+        J = np.zeros((size, size))
+        Jbb = J[:nb, :nb].reshape(S, K, S, K)
+        ar = np.arange(S)
+        Jbb[ar, :, ar, :] = self.A
+        J[:nb, nb:N] = self.B.reshape(nb, -1)
+        Jvb = J[nb:N, :nb].reshape(S, self.n, S, K)
+        Jvb[ar, :, ar, :] = self.C
+        J[nb:N, nb:N] = self.D
+        if row is not None:
+            J[:nb, N] = self.lam_col.ravel()
+            J[N, :] = row
+        return J
+
+    def matvec(self, z: np.ndarray, row: np.ndarray | None) -> np.ndarray:
+        S, K, nb, N = self.S, self.K, self.nb, self.N
+        zb = z[:nb].reshape(S, K)
+        zv = z[nb:N]
+        top = np.einsum("skl,sl->sk", self.A, zb) + self.B @ zv
+        if row is not None:
+            top = top + self.lam_col * z[N]
+        bot = np.einsum("sik,sk->si", self.C, zb).ravel() + self.D @ zv
+        out = [top.ravel(), bot]
+        if row is not None:
+            out.append([row @ z])
+        return np.concatenate(out)
+
+    def factor(self, row: np.ndarray | None) -> "_Factor | None":
+        """Factorise the system (bordered by ``row`` if given); None if it is singular."""
+        try:
+            cond = np.linalg.cond(self.A)
+            if np.all(np.isfinite(cond)) and cond.max() < 1e10:
+                return _Factor(self, row, structured=True)
+        except np.linalg.LinAlgError:
+            pass
+        try:
+            return _Factor(self, row, structured=False)
+        except (np.linalg.LinAlgError, scipy.linalg.LinAlgError, ValueError):
+            return None
+
+
+class _Factor:
+    def __init__(self, blk: _Blocks, row: np.ndarray | None, structured: bool):
+        self.blk, self.row, self.structured = blk, row, structured
+        S, K, n, nb, N = blk.S, blk.K, blk.n, blk.nb, blk.N
+        if not structured:
+            J = blk.dense(row)
+            lu, piv = scipy.linalg.lu_factor(J, check_finite=False)
+            if np.abs(np.diag(lu)).min() <= 1e-13 * np.abs(np.diag(lu)).max():
+                raise np.linalg.LinAlgError("singular")
+            self.lu = (lu, piv)
+            return
+        Ainv = np.linalg.inv(blk.A)
+        E = Ainv @ blk.B  # (S, K, S n)
+        Sn = S * n
+        size = Sn + (row is not None)
+        O = np.zeros((size, size))
+        O[:Sn, :Sn] = blk.D - (blk.C @ E).reshape(Sn, Sn)
+        if row is not None:
+            e = np.einsum("skl,sl->sk", Ainv, blk.lam_col)
+            cb = row[:nb].reshape(S, K)
+            O[:Sn, Sn] = -np.einsum("sik,sk->si", blk.C, e).ravel()
+            O[Sn, :Sn] = row[nb:N] - np.einsum("sk,skm->m", cb, E)
+            O[Sn, Sn] = row[N] - float(np.sum(cb * e))
+            self.e, self.cb = e, cb
+        lu, piv = scipy.linalg.lu_factor(O, check_finite=False)
+        if np.abs(np.diag(lu)).min() <= 1e-13 * np.abs(np.diag(lu)).max():
+            raise np.linalg.LinAlgError("singular")
+        self.Ainv, self.E, self.lu = Ainv, E, (lu, piv)
+
+    def solve(self, rhs: np.ndarray) -> np.ndarray:
+        if not self.structured:
+            return scipy.linalg.lu_solve(self.lu, rhs, check_finite=False)
+        blk = self.blk
+        S, K, nb, N = blk.S, blk.K, blk.nb, blk.N
+        w = np.einsum("skl,sl->sk", self.Ainv, rhs[:nb].reshape(S, K))
+        outer = rhs[nb:N] - np.einsum("sik,sk->si", blk.C, w).ravel()
+        if self.row is not None:
+            outer = np.concatenate([outer, [rhs[N] - float(np.sum(self.cb * w))]])
+        z_out = scipy.linalg.lu_solve(self.lu, outer, check_finite=False)
+        zv = z_out[:N - nb]
+        zb = w - self.E @ zv
+        if self.row is not None:
+            zb = zb - self.e * z_out[-1]
+            return np.concatenate([zb.ravel(), zv, z_out[-1:]])
+        return np.concatenate([zb.ravel(), zv])
+
+
+class _Model:
+    """Equations and Jacobians of the homotopy (and of the support polish) for one rescaled game."""
+
+    def __init__(self, sg: StochasticGame):
+        self.sg = sg
+        self.L = L = _Layout(sg)
+        lo, hi = float(sg.rewards.min()), float(sg.rewards.max())
+        self.scale = hi - lo if hi > lo else 1.0
+        self.R = (np.asarray(sg.rewards) - lo) / self.scale
+        self.gamma = float(sg.discount)
+        self.Tflat = np.asarray(sg.transitions).reshape(L.S, -1, L.S)
+        self.T = np.asarray(sg.transitions)
+        self.ar = np.arange(L.S)
+
+    # --- shared pieces ----------------------------------------------------------------------------
+    def pieces(self, sigma: list[np.ndarray], V: np.ndarray, jac: bool) -> dict[str, Any]:
+        L = self.L
+        cont = (self.Tflat @ V)  # (S, prod A, n)
+        Q = self.R + self.gamma * np.moveaxis(cont, -1, 1).reshape(self.R.shape)
+        out: dict[str, Any] = {}
+        if L.n == 2:
+            u = [np.einsum("sab,sb->sa", Q[:, 0], sigma[1]), np.einsum("sab,sa->sb", Q[:, 1], sigma[0])]
+        else:
+            u = [contract_others(Q[:, i], sigma, keep=[i]) for i in range(L.n)]
+        out["u"] = u
+        if jac:
+            D = {}
+            for i in range(L.n):
+                for j in range(L.n):
+                    if i != j:
+                        if L.n == 2:
+                            D[i, j] = Q[:, i] if i == 0 else np.swapaxes(Q[:, i], 1, 2)
+                        else:
+                            D[i, j] = contract_others(Q[:, i], sigma, keep=[i, j])
+            out["D"] = D
+            if L.n == 2:
+                G = [self.gamma * np.einsum("sabt,sb->sat", self.T, sigma[1]),
+                     self.gamma * np.einsum("sabt,sa->sbt", self.T, sigma[0])]
+            else:
+                G = [self.gamma * contract_others(self.T, sigma, keep=[i], trail="t") for i in range(L.n)]
+            out["G"] = G
+            out["gP"] = np.einsum("sa,sat->st", sigma[0], G[0])  # gamma * P_sigma
+        return out
+
+    # --- homotopy ---------------------------------------------------------------------------------
+    def residual(self, y: np.ndarray) -> np.ndarray:
+        L = self.L
+        beta, V, lam = L.split(y)
+        sig_all = np.exp(beta)
+        sigma = L.per_player(sig_all)
+        u_all = np.concatenate(self.pieces(sigma, V, jac=False)["u"], axis=1)
+        beta_ref = np.take_along_axis(beta, L.ref, axis=1)
+        u_ref = np.take_along_axis(u_all, L.ref, axis=1)
+        Hb = np.where(L.is_play, beta - beta_ref - lam * (u_all - u_ref), beta - beta_ref + _ILLEGAL_GAP)
+        sums = np.stack([s.sum(axis=1) for s in sigma], axis=1)  # (S, n)
+        Hb = np.where(L.is_ref, sums[:, L.player_of] - 1.0, Hb)
+        su = sig_all * u_all
+        HV = V - np.stack([su[:, L.off[i]:L.off[i + 1]].sum(axis=1) for i in range(L.n)], axis=1)
+        return np.concatenate([Hb.ravel(), HV.ravel()])
+
+    def jacobian(self, y: np.ndarray) -> "_Blocks":
+        """dH/dy in block form (see :class:`_Blocks`)."""
+        L = self.L
+        S, n, K = L.S, L.n, L.K
+        beta, V, lam = L.split(y)
+        sig_all = np.exp(beta)
+        sigma = L.per_player(sig_all)
+        P = self.pieces(sigma, V, jac=True)
+        u, D, G = P["u"], P["D"], P["G"]
+        A = np.zeros((S, K, K))
+        B = np.zeros((S, K, S, n))
+        C = np.zeros((S, n, K))
+        Dv = np.zeros((S, n, S, n))
+        lam_col = np.zeros((S, K))
+        for i in range(n):
+            oi, Ai = L.off[i], L.A[i]
+            ri = L.ref_local[i]
+            rows = slice(oi, oi + Ai)
+            play = L.is_play[:, rows]  # (S, Ai)
+            # own block: identity minus reference column; the reference row holds sigma (normalisation)
+            own = np.broadcast_to(np.eye(Ai), (S, Ai, Ai)).copy()
+            own[self.ar, :, ri] -= 1.0
+            own[self.ar, ri, :] = sigma[i]
+            A[:, rows, rows] = own
+            ui_ref = u[i][self.ar, ri]
+            lam_col[:, rows] = np.where(play, -(u[i] - ui_ref[:, None]), 0.0)
+            for j in range(n):
+                if j == i:
+                    continue
+                oj, Aj = L.off[j], L.A[j]
+                Dij = D[i, j]
+                Dd = Dij - Dij[self.ar, ri][:, None, :]
+                A[:, rows, oj:oj + Aj] = np.where(play[:, :, None], -lam * Dd * sigma[j][:, None, :], 0.0)
+                C[:, i, oj:oj + Aj] = -np.einsum("sa,sab->sb", sigma[i], Dij) * sigma[j]
+            Gd = G[i] - G[i][self.ar, ri][:, None, :]
+            B[:, rows, :, i] = np.where(play[:, :, None], -lam * Gd, 0.0)
+            C[:, i, rows] = -sigma[i] * u[i]
+            Dv[:, i, :, i] = np.eye(S) - P["gP"]
+        return _Blocks(A, B.reshape(S, K, S * n), C, Dv.reshape(S * n, S * n), lam_col)
+
+    # --- support polish (lambda = infinity, unknowns sigma and V) ----------------------------------
+    def polish(self, sig_all: np.ndarray, V: np.ndarray, support: np.ndarray, iters: int = 12
+               ) -> tuple[np.ndarray, np.ndarray] | None:
+        """Newton on: u_i(s,a) = u_i(s,r) on the support, sigma = 0 off it, sum sigma = 1, V = sigma . u.
+
+        Returns (sigma, V) when Newton converges (sigma may have negative entries: the caller checks), else None.
+        """
+        L = self.L
+        S, n, K, N, nb = L.S, L.n, L.K, L.N, L.nb
+        # reference action of each (s, i): the first support action
+        ref = np.zeros((S, K), dtype=int)
+        ref_local = []
+        for i in range(n):
+            r = np.argmax(support[:, L.off[i]:L.off[i + 1]], axis=1)
+            ref_local.append(r)
+            ref[:, L.off[i]:L.off[i + 1]] = (L.off[i] + r)[:, None]
+        is_ref = np.broadcast_to(np.arange(K), (S, K)) == ref
+        play = support & ~is_ref
+        x = np.concatenate([np.where(support, sig_all, 0.0).ravel(), V.ravel()])
+        for _ in range(iters):
+            sa = x[:nb].reshape(S, K)
+            Vc = x[nb:].reshape(S, n)
+            sigma = L.per_player(sa)
+            P = self.pieces(sigma, Vc, jac=True)
+            u, D, G = P["u"], P["D"], P["G"]
+            u_all = np.concatenate(u, axis=1)
+            u_ref = np.take_along_axis(u_all, ref, axis=1)
+            sums = np.stack([s.sum(axis=1) for s in sigma], axis=1)
+            H = np.where(play, u_all - u_ref, np.where(is_ref, sums[:, L.player_of] - 1.0, sa))
+            su = sa * u_all
+            HV = Vc - np.stack([su[:, L.off[i]:L.off[i + 1]].sum(axis=1) for i in range(n)], axis=1)
+            F = np.concatenate([H.ravel(), HV.ravel()])
+            if np.abs(F).max() < 1e-13:
+                break
+            A = np.zeros((S, K, K))
+            Bv = np.zeros((S, K, S, n))
+            C = np.zeros((S, n, K))
+            Dv = np.zeros((S, n, S, n))
+            for i in range(n):
+                oi, Ai = L.off[i], L.A[i]
+                rows = slice(oi, oi + Ai)
+                ri = ref_local[i]
+                pl = play[:, rows]
+                own = np.where(support[:, rows][:, :, None], 0.0, np.eye(Ai)[None])  # off-support: sigma_a = 0
+                own[self.ar, ri, :] = 1.0  # normalisation row
+                A[:, rows, rows] = own
+                for j in range(n):
+                    if j == i:
+                        continue
+                    oj, Aj = L.off[j], L.A[j]
+                    Dij = D[i, j]
+                    A[:, rows, oj:oj + Aj] = np.where(pl[:, :, None], Dij - Dij[self.ar, ri][:, None, :], 0.0)
+                    C[:, i, oj:oj + Aj] = -np.einsum("sa,sab->sb", sigma[i], Dij)
+                Gd = G[i] - G[i][self.ar, ri][:, None, :]
+                Bv[:, rows, :, i] = np.where(pl[:, :, None], Gd, 0.0)
+                C[:, i, rows] = -u[i]
+                Dv[:, i, :, i] = np.eye(S) - P["gP"]
+            blocks = _Blocks(A, Bv.reshape(S, K, S * n), C, Dv.reshape(S * n, S * n), None)
+            fac = blocks.factor(None)
+            if fac is None:
+                return None  # the guessed supports do not pin down an isolated equilibrium
+            dx = fac.solve(F)
+            if not np.all(np.isfinite(dx)):
+                return None
+            x = x - dx
+            if not np.all(np.isfinite(x)):
+                return None
+        if np.abs(F).max() > 1e-9:
+            return None
+        return x[:nb].reshape(S, K), x[nb:].reshape(S, n)
+
+
+def _profile(L: _Layout, sig_all: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Zero illegal actions and renormalise each (state, player) distribution."""
+    sig = np.where(L.legal, sig_all, 0.0)
+    out = []
+    for p in L.per_player(sig):
+        p = p / p.sum(axis=1, keepdims=True)
+        out.append(p)
+    return tuple(out)
+
+
+def stationary(sg: StochasticGame, method: str = "logit", *, tol: float = 1e-9, max_steps: int = 5000,
+               lambda_max: float = 1e9, polish: bool = True, progress: bool = False) -> StationaryEquilibrium:
+    """A stationary (Markov perfect) equilibrium of a discounted stochastic game, with its certificate.
+
+    ``tol``: stop when the largest one-shot-deviation gain is <= ``tol * max(1, ptp(rewards))``;
+    ``max_steps``/``lambda_max``: caps on the path (if hit, a ConvergenceWarning is issued and the best profile
+    found is returned with ``converged=False`` and its certificate); ``polish``: try the support Newton polish.
+    """
+    sg = check_discounted(sg, "stationary")
+    if method not in METHODS:
+        raise SolverError(f"stationary: unknown method {method!r}; methods for stochastic games: {', '.join(METHODS)} "
+                          f"(and shapley() for two-player zero-sum games)")
+    tol = check_in_range(tol, "tol", 0.0, None, low_open=True)
+    max_steps = check_positive_int(max_steps, "max_steps")
+    lambda_max = check_in_range(lambda_max, "lambda_max", 0.0, None, low_open=True)
+    M = _Model(sg)
+    L = M.L
+    target = tol * max(1.0, float(np.ptp(sg.rewards)))
+
+    # start: lambda = 0, uniform over legal actions, exact values
+    sig0 = np.where(L.legal, 1.0, np.exp(-_ILLEGAL_GAP))
+    for i in range(L.n):
+        blk = sig0[:, L.off[i]:L.off[i + 1]]
+        blk /= blk.sum(axis=1, keepdims=True)
+    prof0 = L.per_player(sig0)
+    at0 = M.pieces(prof0, np.zeros((L.S, L.n)), jac=True)  # with V = 0, u is the immediate reward
+    r0 = np.stack([np.einsum("sa,sa->s", prof0[i], at0["u"][i]) for i in range(L.n)], axis=1)
+    V0 = np.linalg.solve(np.eye(L.S) - at0["gP"], r0)
+    y = np.concatenate([np.log(sig0).ravel(), V0.ravel(), [0.0]])
+    N = L.N
+    tau = np.zeros(N + 1)
+    tau[N] = 1.0
+    ds, ds_max, ds_min = 0.3, 1e5, 1e-10
+    corr_tol = 1e-8
+    dist_target, dist_max = 0.05, 0.3
+    ratio_target, ratio_cap = 0.1, 0.5
+    steps = corrector_total = rejected = dense_steps = 0
+    best: tuple[float, tuple[np.ndarray, ...], bool, float] | None = None
+    next_polish = 5.0
+    bar = tqdm(total=None, desc="logit homotopy", disable=not progress, leave=False, unit="step")
+
+    def certify(profile: tuple[np.ndarray, ...], lam: float, via_polish: bool) -> float:
+        nonlocal best
+        g = float(_gains(sg, profile)[0].max())
+        if best is None or g < best[0]:
+            best = (g, profile, via_polish, lam)
+        return g
+
+    try:
+        cert = certify(_profile(L, np.exp(y[:L.nb].reshape(L.S, L.K))), 0.0, False)
+        while cert > target and steps < max_steps and y[N] < lambda_max:
+            blocks = M.jacobian(y)
+            rhs = np.zeros(N + 1)
+            rhs[N] = 1.0
+            fac = blocks.factor(tau)
+            t_new = None if fac is None else fac.solve(rhs)
+            if fac is not None and fac.structured and \
+                    np.abs(blocks.matvec(t_new, tau) - rhs).max() > 1e-8 * max(1.0, np.abs(t_new).max()):
+                fac = _Factor(blocks, tau, structured=False)  # structured elimination lost accuracy: go dense
+                dense_steps += 1
+                t_new = fac.solve(rhs)
+            if fac is None or not np.all(np.isfinite(t_new)):
+                raise SolverError(f"logit homotopy: singular Jacobian on the path at lambda={y[N]:.4g} "
+                                  f"(a bifurcation: the game is degenerate)")
+            t_new /= np.linalg.norm(t_new)
+            # chord-Newton corrector on the hyperplane tau . (y - y_pred) = 0
+            while True:
+                y_pred = y + ds * t_new
+                yc = y_pred.copy()
+                ok = False
+                prev = np.inf
+                first = 0.0
+                ratio_max = 0.0
+                k = 0
+                for k in range(1, 11):
+                    F = M.residual(yc)
+                    if not np.all(np.isfinite(F)):
+                        break
+                    dy = fac.solve(np.concatenate([F, [0.0]]))
+                    nd = float(np.linalg.norm(dy))
+                    if k == 1:
+                        first = nd
+                        if nd > dist_max:
+                            break
+                    else:
+                        ratio_max = max(ratio_max, nd / prev)
+                        if nd > ratio_cap * prev:
+                            break
+                    yc -= dy
+                    if _DEBUG:
+                        print("   nd", k, nd, np.abs(F).max())
+                    prev = nd
+                    if nd < corr_tol:
+                        ok = np.abs(M.residual(yc)).max() < 10 * corr_tol
+                        break
+                corrector_total += k
+                if ok:
+                    break
+                rejected += 1
+                ds *= 0.5
+                if ds < ds_min:
+                    raise SolverError(f"logit homotopy: step length fell below {ds_min:g} at lambda={y[N]:.4g}")
+            y = yc
+            tau = t_new
+            if _DEBUG:
+                print(f"step {steps} lam={y[N]:.4g} ds={ds:.3g} k={k} cert={cert:.3g}")
+            steps += 1
+            bar.update(1)
+            # next step: aim at a first corrector move of dist_target (predictor error ~ ds^2) and mild contraction
+            grow = min(np.sqrt(dist_target / max(first, 1e-300)), np.sqrt(ratio_target / max(ratio_max, 1e-300)))
+            ds = min(ds_max, ds * float(np.clip(grow, 0.5, 3.0)))
+            lam = float(y[N])
+            beta = y[:L.nb].reshape(L.S, L.K)
+            sig_all = np.exp(beta)
+            cert = certify(_profile(L, sig_all), lam, False)
+            if cert <= target or not polish or lam < next_polish:
+                continue
+            next_polish = 2.0 * lam
+            ratio = sig_all / np.stack([p.max(axis=1) for p in L.per_player(sig_all)], axis=1)[:, L.player_of]
+            V_now = y[L.nb:N].reshape(L.S, L.n)
+            tried: list[np.ndarray] = []
+            for thr in (1e-3, 3e-2, 0.2):
+                support = L.legal & (ratio >= thr)
+                for _ in range(3):  # drop actions the Newton step drives negative, then retry
+                    if any(np.array_equal(support, t) for t in tried):
+                        break
+                    tried.append(support)
+                    res = M.polish(sig_all, V_now, support)
+                    if res is None:
+                        break
+                    sa = res[0]
+                    if sa.min() >= -1e-9:
+                        prof = _profile(L, np.clip(sa, 0.0, None))
+                        c2 = certify(prof, lam, True)
+                        if _DEBUG:
+                            print("polish", lam, thr, c2)
+                        if c2 <= target:
+                            cert = c2
+                        break
+                    support = support & (sa > 0)
+                if cert <= target:
+                    break
+    finally:
+        bar.close()
+    assert best is not None
+    g_best, profile, via_polish, lam_best = best
+    converged = g_best <= target
+    if not converged:
+        why = "max_steps" if steps >= max_steps else "lambda_max"
+        warnings.warn(f"logit homotopy stopped ({why}) at lambda={y[N]:.4g} with certificate {g_best:.3g} > "
+                      f"{target:.3g}; returning the best profile found", ConvergenceWarning, stacklevel=2)
+    gains, V = _gains(sg, profile)
+    expl = exploitability(sg, profile).max_gain
+    for a in (*profile, gains, V):
+        a.setflags(write=False)
+    info = {"lambda": lam_best, "steps": steps, "corrector_iterations": corrector_total, "rejected_steps": rejected,
+            "dense_steps": dense_steps,
+            "polished": bool(via_polish), "target": target}
+    return StationaryEquilibrium(tuple(profile), V, gains, float(gains.max()), float(expl), bool(converged),
+                                 "logit", info)
