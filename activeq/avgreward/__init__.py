@@ -1,0 +1,13 @@
+"""Average-reward analysis and learning: stationary laws, gain/bias, mixing times, exact MDP solvers,
+scalable-MDP families.
+
+Builds only on :mod:`activeq.games`.
+"""
+
+from .chains import (ChainStructure, GainBias, StationaryDistributions, gain_bias, recurrent_classes,
+                     stationary_distribution)
+from .mdp import AverageRewardSolution, SparseMDP, evaluate_policy, solve_average_reward
+
+__all__ = ["ChainStructure", "GainBias", "StationaryDistributions", "gain_bias", "recurrent_classes",
+           "stationary_distribution", "AverageRewardSolution", "SparseMDP", "evaluate_policy",
+           "solve_average_reward"]
