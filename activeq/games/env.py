@@ -78,6 +78,14 @@ class ParallelGameEnv(ParallelEnv):
         self.num_states = self._R.shape[0]
         self.num_actions = tuple(int(k) for k in self._R.shape[2:])
         self._masks = masks
+        # hot-path tables indexed by (state, flat joint action): python lists are faster than numpy scalars here
+        S, n = self._R.shape[0], self._R.shape[1]
+        J = int(np.prod(self._R.shape[2:]))
+        self._strides = [int(np.prod(self._R.shape[3 + i:])) for i in range(n)]
+        self._reward_table = np.moveaxis(self._R.reshape(S, n, J), 1, 2).tolist()  # [s][j] -> per-player list
+        self._cdf = np.cumsum(self._T.reshape(S, J, S), axis=-1)  # next-state sampling by inverse CDF
+        self._legal_lists = [m.tolist() for m in masks]
+        self._mask_int8 = [m.astype(np.int8) for m in masks]
         self._masked = not all(m.all() for m in masks)
         if terminal_states is None:
             terminal = absorbing_zero_states(game) if self.kind != "repeated" else np.array([], dtype=int)
@@ -88,6 +96,7 @@ class ParallelGameEnv(ParallelEnv):
                                     f"got {terminal.tolist()}")
         self._terminal = np.zeros(self.num_states, dtype=bool)
         self._terminal[terminal] = True
+        self._terminal_list = self._terminal.tolist()
         self.possible_agents = [str(p) for p in game.player_names]
         self.agents: list[str] = []
         self._index = {a: i for i, a in enumerate(self.possible_agents)}
@@ -122,7 +131,8 @@ class ParallelGameEnv(ParallelEnv):
             for k, a in enumerate(self.possible_agents):
                 self.action_spaces[a].seed(int(self._rng.integers(2 ** 31)) + k)
         self.agents = list(self.possible_agents)
-        self._state = int(self._rng.choice(self.num_states, p=self._initial))
+        cdf = np.cumsum(self._initial)
+        self._state = min(int(np.searchsorted(cdf, self._rng.random() * cdf[-1], side="right")), self.num_states - 1)
         self._step = 0
         self._last = None
         return self._observations(), self._infos()
@@ -134,15 +144,17 @@ class ParallelGameEnv(ParallelEnv):
             raise ArgumentError("the episode is over (or reset() was never called); call reset() first")
         joint = self._joint_action(actions)
         s = self._state
-        rewards = self._R[(s, slice(None)) + joint]
-        nxt = int(self._rng.choice(self.num_states, p=self._T[(s,) + joint]))
+        j = sum(a * k for a, k in zip(joint, self._strides))
+        rewards = self._reward_table[s][j]
+        cdf = self._cdf[s, j]
+        nxt = min(int(cdf.searchsorted(self._rng.random() * cdf[-1], side="right")), self.num_states - 1)
         self._state, self._last = nxt, joint
         self._step += 1
-        terminated = bool(self._terminal[nxt])
+        terminated = self._terminal_list[nxt]
         truncated = self._step >= self.max_steps and not terminated
         agents = self.agents
         obs, infos = self._observations(), self._infos()
-        rew = {a: float(rewards[self._index[a]]) for a in agents}
+        rew = {a: rewards[self._index[a]] for a in agents}
         terms = {a: terminated for a in agents}
         truncs = {a: truncated for a in agents}
         if terminated or truncated:
@@ -182,23 +194,25 @@ class ParallelGameEnv(ParallelEnv):
     def _joint_action(self, actions: dict[str, Any]) -> tuple[int, ...]:
         if not isinstance(actions, dict):
             raise ArgumentTypeError(f"actions must be a dict agent -> int, got {type(actions).__name__}")
-        missing = [a for a in self.agents if a not in actions]
-        extra = [a for a in actions if a not in self.agents]
-        if missing or extra:
+        if len(actions) != len(self.agents) or any(a not in actions for a in self.agents):
+            missing = [a for a in self.agents if a not in actions]
+            extra = [a for a in actions if a not in self.agents]
             raise ArgumentError(f"actions must have one entry per live agent {self.agents}; "
                                 f"missing {missing}, unexpected {extra}")
         joint = []
         for i, agent in enumerate(self.possible_agents):
             a = actions[agent]
-            if isinstance(a, np.ndarray) and a.size == 1:
-                a = a.item()
-            if isinstance(a, (bool, np.bool_)) or not isinstance(a, (int, np.integer)):
-                raise ArgumentTypeError(f"actions[{agent!r}] must be an int, got {type(a).__name__}")
-            if not 0 <= int(a) < self.num_actions[i]:
+            if type(a) is not int:
+                if isinstance(a, np.ndarray) and a.size == 1:
+                    a = a.item()
+                if isinstance(a, (bool, np.bool_)) or not isinstance(a, (int, np.integer)):
+                    raise ArgumentTypeError(f"actions[{agent!r}] must be an int, got {type(a).__name__}")
+                a = int(a)
+            if not 0 <= a < self.num_actions[i]:
                 raise ArgumentError(f"actions[{agent!r}] must be in [0, {self.num_actions[i]}), got {a}")
-            if not self._masks[i][self._state, int(a)]:
+            if not self._legal_lists[i][self._state][a]:
                 raise ArgumentError(f"actions[{agent!r}] = {a} is illegal in state {self.state_names[self._state]}")
-            joint.append(int(a))
+            joint.append(a)
         return tuple(joint)
 
     def _one_hot(self) -> np.ndarray:
@@ -210,12 +224,12 @@ class ParallelGameEnv(ParallelEnv):
         x = self._one_hot()
         if not self._masked:
             return {a: x.copy() for a in self.agents}
-        return {a: {"observation": x.copy(), "action_mask": self._masks[self._index[a]][self._state].astype(np.int8)}
+        return {a: {"observation": x.copy(), "action_mask": self._mask_int8[self._index[a]][self._state].copy()}
                 for a in self.agents}
 
     def _infos(self) -> dict[str, dict[str, Any]]:
         return {a: {"state": self._state, "step": self._step, "joint_action": self._last,
-                    "action_mask": self._masks[self._index[a]][self._state].astype(np.int8)} for a in self.agents}
+                    "action_mask": self._mask_int8[self._index[a]][self._state].copy()} for a in self.agents}
 
 
 __all__ = ["ParallelGameEnv", "absorbing_zero_states"]
