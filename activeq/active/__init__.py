@@ -1,0 +1,15 @@
+"""Active Markov games: learners, the farsighted (limiting-policy) objective, active best responses and equilibria.
+
+A stochastic game plus every agent's learner (parameters θ and update function U) is a Markov process over
+(s_t, θ_t). Agent i's *active average reward* ρ^i is its long-run average reward under that process; an active best
+response maximises ρ^i over i's meta-policy, and an active equilibrium is a profile where nobody gains more than ε.
+"""
+
+from .learner import DTYPE, Learner, LearnerBase, Params, Transition, torch_generator
+from .learners import (LOLA, FixedPolicy, NaiveLearner, QPersona, SampledNaiveLearner, TitForTat,
+                       WindowedFictitiousPlay, WinStayLoseShift, probs_to_logits)
+from .markov_game import ActiveMarkovGame, JointState, Rollout, as_stochastic_game
+
+__all__ = ["DTYPE", "Learner", "LearnerBase", "Params", "Transition", "torch_generator", "FixedPolicy",
+           "NaiveLearner", "SampledNaiveLearner", "LOLA", "QPersona", "WindowedFictitiousPlay", "TitForTat",
+           "WinStayLoseShift", "probs_to_logits", "ActiveMarkovGame", "JointState", "Rollout", "as_stochastic_game"]

@@ -1,0 +1,11 @@
+"""The learners of activeq's active Markov games (each implements :class:`activeq.active.Learner`)."""
+
+from .fictitious import WindowedFictitiousPlay
+from .fixed import FixedPolicy
+from .lola import LOLA
+from .naive import NaiveLearner, SampledNaiveLearner, probs_to_logits
+from .qpersona import QPersona
+from .reactive import TitForTat, WinStayLoseShift
+
+__all__ = ["FixedPolicy", "NaiveLearner", "SampledNaiveLearner", "LOLA", "QPersona", "WindowedFictitiousPlay",
+           "TitForTat", "WinStayLoseShift", "probs_to_logits"]
