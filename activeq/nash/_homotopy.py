@@ -67,7 +67,7 @@ def trace(H: Func, JH: Func, x0: np.ndarray, t0: np.ndarray, settings: TraceSett
             if h < s.h_min:
                 raise TraceFailure(f"step length underflow at {x[-1]=:.6g}")
             xp = x + h * t
-            ok, xc, iters = _correct(H, JH, xp, t, s, h)
+            ok, xc, iters = correct(H, JH, xp, t, s, h)
             if not ok:
                 h *= 0.5
                 continue
@@ -89,8 +89,9 @@ def trace(H: Func, JH: Func, x0: np.ndarray, t0: np.ndarray, settings: TraceSett
             h = min(h * s.accel, s.h_max)
 
 
-def _correct(H: Func, JH: Func, xp: np.ndarray, t: np.ndarray, s: TraceSettings,
-             h: float) -> tuple[bool, np.ndarray, int]:
+def correct(H: Func, JH: Func, xp: np.ndarray, t: np.ndarray, s: TraceSettings,
+            h: float) -> tuple[bool, np.ndarray, int]:
+    """Newton corrector from the predicted point ``xp`` within the hyperplane normal to ``t``: (ok, x, iterations)."""
     x = xp.copy()
     prev = np.inf
     for it in range(1, s.corrector_iters + 1):

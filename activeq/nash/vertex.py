@@ -59,8 +59,11 @@ def extreme_equilibria(A: np.ndarray, B: np.ndarray, tol: float = 1e-9) -> list[
     if not pairs:
         return []
     # exact coordinates from each vertex's tight equations
-    X = np.clip(refine(GP, hP, np.array([p[1] for p in pairs])), 0, None)
-    Y = np.clip(refine(GQ, hQ, np.array([p[3] for p in pairs])), 0, None)
+    TX, TY = np.array([p[1] for p in pairs]), np.array([p[3] for p in pairs])
+    X = np.clip(refine(GP, hP, TX), 0, None)
+    Y = np.clip(refine(GQ, hQ, TY), 0, None)
+    X[TX[:, :m]] = 0.0  # labels that say "unplayed" are exact zeros
+    Y[TY[:, m:]] = 0.0
     return [(x / x.sum(), y / y.sum()) for x, y in zip(X, Y)]
 
 

@@ -157,10 +157,12 @@ class _Blocks:
     def factor(self, row: np.ndarray | None) -> "_Factor | None":
         """Factorise the system (bordered by ``row`` if given); None if it is singular."""
         try:
-            cond = np.linalg.cond(self.A)
+            fac = _Factor(self, row, structured=True)
+            # inf-norm condition numbers of the state blocks (cheap bound); large -> eliminate densely instead
+            cond = np.abs(self.A).sum(axis=2).max(axis=1) * np.abs(fac.Ainv).sum(axis=2).max(axis=1)
             if np.all(np.isfinite(cond)) and cond.max() < 1e10:
-                return _Factor(self, row, structured=True)
-        except np.linalg.LinAlgError:
+                return fac
+        except (np.linalg.LinAlgError, scipy.linalg.LinAlgError, ValueError):
             pass
         try:
             return _Factor(self, row, structured=False)
@@ -375,6 +377,9 @@ class _Model:
             blocks = _Blocks(A, Bv.reshape(S, K, S * n), C, Dv.reshape(S * n, S * n), None)
             fac = blocks.factor(None)
             if fac is None:
+                if _DEBUG:
+                    sz = np.stack([support[:, L.off[i]:L.off[i + 1]].sum(1) for i in range(n)], 1)
+                    print("  polish singular; unequal supports in", int((sz[:, 0] != sz[:, 1]).sum()), "states")
                 return None  # the guessed supports do not pin down an isolated equilibrium
             dx = fac.solve(F)
             if not np.all(np.isfinite(dx)):
@@ -383,8 +388,27 @@ class _Model:
             if not np.all(np.isfinite(x)):
                 return None
         if np.abs(F).max() > 1e-9:
+            if _DEBUG:
+                print("  polish no convergence", np.abs(F).max())
             return None
+        if _DEBUG:
+            print("  polish min sigma", x[:nb].min())
         return x[:nb].reshape(S, K), x[nb:].reshape(S, n)
+
+
+def _balanced(L: _Layout, sig_all: np.ndarray, support: np.ndarray) -> np.ndarray:
+    """Two-player games: trim the larger support in each state to the smaller one's size (keeping the most
+    probable actions), since generic two-player games have equal-size supports. n > 2 players: unchanged."""
+    if L.n != 2:
+        return support
+    parts = L.per_player(np.where(support, sig_all, -1.0))
+    k = np.minimum(support[:, L.off[0]:L.off[1]].sum(axis=1), support[:, L.off[1]:L.off[2]].sum(axis=1))
+    k = np.maximum(k, 1)
+    out = []
+    for p in parts:
+        rank = np.argsort(np.argsort(-p, axis=1, kind="stable"), axis=1, kind="stable")
+        out.append(rank < k[:, None])
+    return np.concatenate(out, axis=1) & L.legal
 
 
 def _profile(L: _Layout, sig_all: np.ndarray) -> tuple[np.ndarray, ...]:
@@ -430,9 +454,9 @@ def stationary(sg: StochasticGame, method: str = "logit", *, tol: float = 1e-9, 
     tau = np.zeros(N + 1)
     tau[N] = 1.0
     ds, ds_max, ds_min = 0.3, 1e5, 1e-10
-    corr_tol = 1e-8
-    dist_target, dist_max = 0.05, 0.3
-    ratio_target, ratio_cap = 0.1, 0.5
+    corr_tol = 1e-7
+    dist_target, dist_max = 0.1, 0.5
+    ratio_target, ratio_cap = 0.3, 0.6
     steps = corrector_total = rejected = dense_steps = 0
     best: tuple[float, tuple[np.ndarray, ...], bool, float] | None = None
     next_polish = 5.0
@@ -471,7 +495,7 @@ def stationary(sg: StochasticGame, method: str = "logit", *, tol: float = 1e-9, 
                 first = 0.0
                 ratio_max = 0.0
                 k = 0
-                for k in range(1, 11):
+                for k in range(1, 16):
                     F = M.residual(yc)
                     if not np.all(np.isfinite(F)):
                         break
@@ -519,7 +543,7 @@ def stationary(sg: StochasticGame, method: str = "logit", *, tol: float = 1e-9, 
             V_now = y[L.nb:N].reshape(L.S, L.n)
             tried: list[np.ndarray] = []
             for thr in (1e-3, 3e-2, 0.2):
-                support = L.legal & (ratio >= thr)
+                support = _balanced(L, sig_all, L.legal & (ratio >= thr))
                 for _ in range(3):  # drop actions the Newton step drives negative, then retry
                     if any(np.array_equal(support, t) for t in tried):
                         break
@@ -536,7 +560,7 @@ def stationary(sg: StochasticGame, method: str = "logit", *, tol: float = 1e-9, 
                         if c2 <= target:
                             cert = c2
                         break
-                    support = support & (sa > 0)
+                    support = _balanced(L, sig_all, support & (sa > 0))
                 if cert <= target:
                     break
     finally:

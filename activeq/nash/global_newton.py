@@ -1,0 +1,177 @@
+"""Govindan-Wilson global Newton method (method ``"gnm"``): equilibria of n-player games along one homotopy path.
+
+Structure theorem (Kohlberg-Mertens): with ``r`` the Euclidean projection of each player's block of
+``z in R^N`` onto the simplex, ``sigma`` is an equilibrium of a game with deviation payoffs ``V`` iff
+``z = r(z) + V(r(z))`` for ``z = sigma + V(sigma)``. GNM perturbs the game by a bonus ``lam * b`` on each pure
+strategy (``b`` the perturbation ray) and follows the solution curve of
+
+    H(z, lam) = z - r(z) - V(r(z)) - lam * b = 0
+
+from large ``lam`` (where the unique equilibrium plays each player's argmax of ``b``) down through ``lam = 0``.
+Every crossing of ``lam = 0`` is an equilibrium of the game; the path may turn back and cross several times, and
+it is followed until ``lam < end_lambda``. ``r`` is piecewise linear, so ``H`` is piecewise smooth; the tracer
+(:mod:`activeq.nash._homotopy`) keeps an orientation given by ``sign det [DH; t]``, which is preserved across the
+kinks where a support changes. As in Gambit, payoffs are first scaled to [0, 1] and ``b`` to unit length, so
+``end_lambda`` means the same thing here and there.
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any, Sequence
+
+import numpy as np
+from tqdm.auto import tqdm
+
+from .._checks import as_float_array, check_in_range, check_positive_int
+from ..errors import ConvergenceWarning, SolverError
+from ..games import NormalFormGame
+from ._homotopy import TraceFailure, TraceSettings, newton_square, trace
+from ._multilinear import Multilinear, polish
+from .equilibrium import Equilibrium, _check_game, deduplicate, make_equilibrium
+from .registry import register
+
+
+def project_simplex_blocks(z: np.ndarray, ml: Multilinear) -> tuple[np.ndarray, np.ndarray]:
+    """Per player, the Euclidean projection of z's block onto the simplex, and the support mask.
+
+    ``r(z)_ij = max(z_ij - v_i, 0)`` with ``v_i`` chosen so the block sums to 1.
+    """
+    sigma = np.empty_like(z)
+    for i in range(ml.n):
+        blk = ml.block(i)
+        zi = z[blk]
+        srt = np.sort(zi)[::-1]
+        css = np.cumsum(srt) - 1.0
+        k = np.arange(1, zi.size + 1)
+        rho = np.flatnonzero(srt - css / k > 0)[-1]
+        v = css[rho] / (rho + 1)
+        sigma[blk] = np.maximum(zi - v, 0.0)
+    return sigma, sigma > 0
+
+
+class _GNMSystem:
+    def __init__(self, ml: Multilinear, b: np.ndarray):
+        self.ml, self.b = ml, b
+
+    def H(self, x: np.ndarray) -> np.ndarray:
+        z, lam = x[:-1], x[-1]
+        sigma, _ = project_simplex_blocks(z, self.ml)
+        return z - sigma - self.ml.values(sigma) - lam * self.b
+
+    def J(self, x: np.ndarray) -> np.ndarray:
+        ml = self.ml
+        z = x[:-1]
+        sigma, supp = project_simplex_blocks(z, ml)
+        _, D = ml.values_and_jacobian(sigma)
+        P = np.zeros((ml.N, ml.N))  # Jacobian of r: per block, the projection onto {sum = 0} within the support
+        for i in range(ml.n):
+            idx = ml.offsets[i] + np.flatnonzero(supp[ml.block(i)])
+            P[np.ix_(idx, idx)] = -1.0 / idx.size
+            P[idx, idx] += 1.0
+        out = np.empty((ml.N, ml.N + 1))
+        out[:, :-1] = np.eye(ml.N) - P - D @ P
+        out[:, -1] = -self.b
+        return out
+
+
+def _perturbation(game: NormalFormGame, perturbation: Any, ml: Multilinear) -> np.ndarray:
+    if perturbation is None:
+        b = np.zeros(ml.N)
+        b[ml.offsets[:-1]] = 1.0  # Gambit's default: a bonus on each player's first strategy
+        return b / np.linalg.norm(b)
+    if isinstance(perturbation, np.ndarray) and perturbation.ndim == 1 and perturbation.size == ml.N:
+        parts: Sequence[Any] = ml.split(perturbation)
+    else:
+        parts = list(perturbation)
+    if len(parts) != ml.n:
+        raise SolverError(f"perturbation must have one vector per player ({ml.n}), got {len(parts)}")
+    vecs = []
+    for i, (p, k) in enumerate(zip(parts, ml.sizes)):
+        v = as_float_array(p, f"perturbation[{i}]", ndim=1, error=SolverError)
+        if v.size != k:
+            raise SolverError(f"perturbation[{i}] must have {k} entries (player {i}'s actions), got {v.size}")
+        if k > 1 and np.sum(v == v.max()) > 1:
+            raise SolverError(f"perturbation[{i}] must have a unique largest entry (it picks the start), got {v.tolist()}")
+        vecs.append(v)
+    b = np.concatenate(vecs)
+    if not np.any(b):
+        raise SolverError("perturbation must have a nonzero entry")
+    return b / np.linalg.norm(b)
+
+
+@register("gnm", players="n", summary="Govindan-Wilson global Newton method: the equilibria on one homotopy path")
+def gnm_solve(game: NormalFormGame, *, perturbation: Any = None, end_lambda: float = -10.0, tol: float = 1e-9,
+              max_steps: int = 20000, progress: bool = False) -> list[Equilibrium]:
+    """Equilibria found along the global Newton path of ray ``perturbation`` (an odd number for generic games).
+
+    ``perturbation``: one vector per player (a bonus per pure strategy, unique maximum per player); default
+    Gambit's (1 on each first strategy). Each equilibrium is refined to regret <= ``tol`` x payoff range; if the
+    path is cut short (``max_steps`` or a tracing failure) a :class:`~activeq.errors.ConvergenceWarning` says so
+    and ``info["converged"]`` is False on what was found.
+    """
+    _check_game(game)
+    end_lambda = check_in_range(end_lambda, "end_lambda", None, 0.0, high_open=True)
+    tol = check_in_range(tol, "tol", 0.0, low_open=True)
+    check_positive_int(max_steps, "max_steps")
+    pay = game.payoffs
+    lo, span = float(pay.min()), float(np.ptp(pay))
+    ml = Multilinear((pay - lo) / span if span > 0 else pay - lo)
+    ml_orig = Multilinear(pay)
+    scale = max(1.0, span)
+    b = _perturbation(game, perturbation, ml)
+    system = _GNMSystem(ml, b)
+
+    # Start: for large lam every player plays argmax b; z must leave a gap >= 1 to every other strategy.
+    sigma0 = np.zeros(ml.N)
+    gaps = []
+    for i in range(ml.n):
+        bi = b[ml.block(i)]
+        top = int(np.argmax(bi))
+        sigma0[ml.offsets[i] + top] = 1.0
+        if bi.size > 1:
+            gaps.append(bi[top] - np.max(np.delete(bi, top)))
+    lam0 = 3.0 / min(gaps) if gaps else 1.0  # |V differences| <= 1 after scaling, so this leaves a margin
+    z0 = sigma0 + ml.values(sigma0) + lam0 * b
+    x0 = np.concatenate([z0, [lam0]])
+    t0 = np.concatenate([-b, [-1.0]])
+
+    found: list[np.ndarray] = []
+    unrefined: list[float] = []
+    steps, failure = 0, ""
+    prev = x0
+    bar = tqdm(total=None, desc="gnm path", disable=not progress, unit="step")
+    try:
+        for x, _t, _h in trace(system.H, system.J, x0, t0, TraceSettings(max_steps=max_steps, h0=0.1, h_max=1.0)):
+            steps += 1
+            bar.update(1)
+            if (prev[-1] > 0) != (x[-1] > 0):
+                w = prev[-1] / (prev[-1] - x[-1])
+                guess = (1 - w) * prev[:-1] + w * x[:-1]
+                z, ok = newton_square(lambda zz: system.H(np.concatenate([zz, [0.0]])),
+                                      lambda zz: system.J(np.concatenate([zz, [0.0]]))[:, :-1], guess, tol=1e-13)
+                sigma = project_simplex_blocks(z if ok else guess, ml)[0]
+                if ml_orig.max_regret(sigma) > tol * scale:
+                    refined, reg = polish(ml_orig, sigma, tol * scale)
+                    if refined is None:
+                        unrefined.append(reg)
+                        prev = x
+                        continue
+                    sigma = refined
+                found.append(sigma)
+            prev = x
+            if x[-1] < end_lambda:
+                break
+        else:
+            failure = f"max_steps={max_steps} reached at lambda={prev[-1]:.3g}"
+    except TraceFailure as exc:
+        failure = str(exc)
+    finally:
+        bar.close()
+    converged = not failure and not unrefined
+    if not converged:
+        why = failure or f"{len(unrefined)} crossing(s) of lambda=0 could not be refined (regrets {unrefined})"
+        warnings.warn(f"gnm: path not completed ({why}); returning the {len(found)} equilibria found so far",
+                      ConvergenceWarning, stacklevel=2)
+    eqs = [make_equilibrium(game, ml.split(s), "gnm", converged=converged, steps=steps) for s in found]
+    return deduplicate(eqs)
