@@ -9,33 +9,58 @@ a per-seed Adam would. Gradient-norm clipping is done per seed (the norm is take
 from __future__ import annotations
 
 import math
+import warnings
 from typing import Iterable, Sequence
 
 import torch
 
 
+# Per-layer gradients are strided views into the flat gradient buffer (on purpose, see BatchedMLP).
+warnings.filterwarnings("ignore", message="grad and param do not obey the gradient layout contract")
+
+
 class BatchedMLP(torch.nn.Module):
     """``copies`` independent ReLU MLPs ``in -> hidden -> hidden -> out`` evaluated with batched matmuls.
 
+    All weights of one copy live in one row of a flat ``(copies, P)`` tensor ``self.flat`` (a leaf Parameter whose
+    ``.grad`` is preallocated); the per-layer weight/bias Parameters are views into it whose gradients are views
+    into ``flat.grad``. Autograd accumulates into those views in place, so the optimizer, per-seed gradient clipping,
+    zeroing and Polyak averaging each touch one tensor per network instead of one per layer.
     Weights use Xavier-normal initialisation and zero biases (as in the original FURTHER networks).
     ``forward(x)`` takes ``x`` of shape ``(copies, N, in)`` and returns ``(copies, N, out)``.
     """
 
     def __init__(self, copies: int, sizes: Sequence[int], generator: torch.Generator | None = None):
         super().__init__()
-        self.copies = int(copies)
+        self.copies = c = int(copies)
         self.sizes = tuple(int(s) for s in sizes)
+        pairs = list(zip(self.sizes[:-1], self.sizes[1:]))
+        total = sum(i * o + o for i, o in pairs)
+        flat = torch.zeros(c, total)
+        grad = torch.zeros(c, total)
+        self.flat = torch.nn.Parameter(flat)
+        self.flat.grad = grad
         self.weights = torch.nn.ParameterList()
         self.biases = torch.nn.ParameterList()
-        for fan_in, fan_out in zip(self.sizes[:-1], self.sizes[1:]):
+        off = 0
+        for fan_in, fan_out in pairs:
             std = math.sqrt(2.0 / (fan_in + fan_out))
-            w = torch.randn(self.copies, fan_in, fan_out, generator=generator) * std
-            self.weights.append(torch.nn.Parameter(w))
-            self.biases.append(torch.nn.Parameter(torch.zeros(self.copies, 1, fan_out)))
+            n = fan_in * fan_out
+            with torch.no_grad():
+                flat[:, off:off + n] = torch.randn(c, n, generator=generator) * std
+            w = torch.nn.Parameter(flat[:, off:off + n].view(c, fan_in, fan_out))
+            w.grad = grad[:, off:off + n].view(c, fan_in, fan_out)
+            off += n
+            b = torch.nn.Parameter(flat[:, off:off + fan_out].view(c, 1, fan_out))
+            b.grad = grad[:, off:off + fan_out].view(c, 1, fan_out)
+            off += fan_out
+            self.weights.append(w)
+            self.biases.append(b)
+        self._layers = [(w, b) for w, b in zip(self.weights, self.biases)]
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        last = len(self.weights) - 1
-        for k, (w, b) in enumerate(zip(self.weights, self.biases)):
+        last = len(self._layers) - 1
+        for k, (w, b) in enumerate(self._layers):
             x = torch.baddbmm(b, x, w)
             if k < last:
                 x = torch.relu(x)
@@ -43,29 +68,28 @@ class BatchedMLP(torch.nn.Module):
 
 
 def per_seed_clip_(groups: Iterable[tuple[Sequence[torch.Tensor], int]], max_norm: float, seeds: int) -> None:
-    """Scale each seed's gradient so its L2 norm over a group of parameters is at most ``max_norm``.
+    """Scale each seed's gradient so its L2 norm over a group of tensors is at most ``max_norm``.
 
-    ``groups`` holds ``(params, copies_per_seed)``: parameters whose leading dimension is ``copies * seeds`` with
-    the copies of one seed ``seeds`` apart (twin critics stack critic 1's seeds, then critic 2's), clipped jointly.
+    ``groups`` holds ``(tensors, copies_per_seed)``: flat parameters whose leading dimension is ``copies * seeds``
+    with the copies of one seed ``seeds`` apart (twin critics stack critic 1's seeds, then critic 2's), clipped
+    jointly as the original clips each optimizer group.
     """
     if not math.isfinite(max_norm):
         return
     for params, copies in groups:
-        grads = [p.grad.view(copies, seeds, -1) for p in params if p.grad is not None]
-        if not grads:
-            continue
-        sq = torch.stack([g.square().sum(dim=(0, 2)) for g in grads]).sum(0)  # (seeds,)
-        scale = (max_norm / (sq.sqrt() + 1e-6)).clamp(max=1.0).view(1, seeds, 1)
+        grads = [p.grad.view(copies, seeds, -1) for p in params]
+        sq = grads[0].square().sum(dim=(0, 2))
+        for g in grads[1:]:
+            sq = sq + g.square().sum(dim=(0, 2))
+        scale = (max_norm / (sq.sqrt() + 1e-6)).clamp_(max=1.0).view(1, seeds, 1)
         for g in grads:
             g.mul_(scale)
 
 
-def polyak_(target: torch.nn.Module, source: torch.nn.Module, polyak: float) -> None:
+def polyak_(target: "BatchedMLP", source: "BatchedMLP", polyak: float) -> None:
     """target <- polyak * target + (1 - polyak) * source, in place (no autograd)."""
     with torch.no_grad():
-        t = list(target.parameters())
-        s = list(source.parameters())
-        torch._foreach_lerp_(t, s, 1.0 - polyak)
+        target.flat.lerp_(source.flat, 1.0 - polyak)
 
 
 def make_adam(groups: list[dict]) -> torch.optim.Optimizer:

@@ -96,7 +96,7 @@ class FurtherAgent:
     kind = "further"
 
     def __init__(self, num_states: int, num_actions: tuple[int, int], *, player: int = 0, num_seeds: int = 1,
-                 config: FurtherConfig | None = None, seed: SeedLike = None, compile: bool = False):
+                 config: FurtherConfig | None = None, seed: SeedLike = None):
         S = check_positive_int(num_states, "num_states")
         try:
             acts = tuple(check_positive_int(a, "num_actions[i]") for a in num_actions)
@@ -115,13 +115,14 @@ class FurtherAgent:
         self.layout = lay = FeatureLayout(S, acts, cfg.latent, self.player)
         self.inference = LatentInference(B, lay, cfg.hidden, self.generator)
         self.sac = SoftActorCritic(B, lay, cfg.hidden, average_reward=self.average_reward, generator=self.generator)
-        groups = [{"params": list(self.sac.actor.parameters()), "lr": cfg.actor_lr},
-                  {"params": list(self.sac.critics.parameters()), "lr": cfg.critic_lr},
-                  {"params": list(self.inference.parameters()), "lr": cfg.inference_lr}]
+        groups = [{"params": [self.sac.actor.flat], "lr": cfg.actor_lr},
+                  {"params": [self.sac.critics.flat], "lr": cfg.critic_lr},
+                  {"params": [self.inference.encoder.flat, self.inference.decoder.flat], "lr": cfg.inference_lr}]
         if self.sac.gain is not None:
             groups.append({"params": [self.sac.gain], "lr": cfg.gain_lr})
         self.optimizer = make_adam(groups)
         self._clip_groups = [(g["params"], 2 if k == 1 else 1) for k, g in enumerate(groups)]
+        self._grads = [p.grad for g in groups for p in g["params"]]
         W = cfg.window
         self._eye_s = torch.eye(S)
         self._eye_a = (torch.eye(acts[0]), torch.eye(acts[1]))
@@ -130,9 +131,6 @@ class FurtherAgent:
         self.steps = 0  # transitions observed
         self.diverged_at = torch.full((B,), -1, dtype=torch.long)
         self.last_losses = torch.zeros(3, B)  # actor, critic, inference (updated in place, for diagnostics)
-        self._loss_fn = self._losses
-        if compile:
-            self._loss_fn = torch.compile(self._losses, dynamic=False)
 
     # --- acting ---------------------------------------------------------------------------------
     @torch.no_grad()
@@ -196,8 +194,8 @@ class FurtherAgent:
         cfg = self.config
         eps_critic = torch.randn(mu.shape, generator=self.generator)
         eps_window = torch.randn(self.num_seeds, cfg.window - 1, cfg.latent, generator=self.generator)
-        losses = self._loss_fn(row, mu, logvar, window, eps_critic, eps_window, self.steps == cfg.window)
-        self.optimizer.zero_grad(set_to_none=False)
+        losses = self._losses(row, mu, logvar, window, eps_critic, eps_window, self.steps == cfg.window)
+        torch._foreach_zero_(self._grads)  # gradients live in preallocated flat buffers (see BatchedMLP)
         losses.sum().backward()
         per_seed_clip_(self._clip_groups, cfg.max_grad_norm, self.num_seeds)
         self.optimizer.step()

@@ -12,8 +12,6 @@ sum_a pi(a|s,z) [min_k Q_k(s, z, a_peer, a) - alpha log pi(a|s,z)].
 
 from __future__ import annotations
 
-import copy
-
 import torch
 
 from ._batched import BatchedMLP, polyak_
@@ -33,11 +31,15 @@ class SoftActorCritic(torch.nn.Module):
         n_peer = layout.num_actions[layout.peer]
         self.actor = BatchedMLP(seeds, (S + L, hidden, hidden, n_self), generator)
         self.critics = BatchedMLP(2 * seeds, (S + L + n_peer, hidden, hidden, n_self), generator)
-        self.targets = copy.deepcopy(self.critics)
+        self.targets = BatchedMLP(2 * seeds, self.critics.sizes)
+        with torch.no_grad():
+            self.targets.flat.copy_(self.critics.flat)
         for p in self.targets.parameters():
             p.requires_grad_(False)
         self.average_reward = bool(average_reward)
         self.gain = torch.nn.Parameter(torch.zeros(seeds)) if average_reward else None
+        if self.gain is not None:
+            self.gain.grad = torch.zeros(seeds)
         self.register_buffer("_peer_eye", torch.eye(n_peer).unsqueeze(0))  # (1, n_peer, n_peer)
 
     def actor_logits(self, obs_onehot: torch.Tensor, z: torch.Tensor) -> torch.Tensor:
