@@ -7,7 +7,10 @@ Builds only on :mod:`activeq.games`.
 from .chains import (ChainStructure, GainBias, StationaryDistributions, gain_bias, recurrent_classes,
                      stationary_distribution)
 from .mdp import AverageRewardSolution, SparseMDP, evaluate_policy, solve_average_reward
+from .mixing import (MixingEstimate, MixingTime, SpectralGap, estimate_mixing_time, mixing_time,
+                     sample_trajectories, spectral_gap)
 
 __all__ = ["ChainStructure", "GainBias", "StationaryDistributions", "gain_bias", "recurrent_classes",
            "stationary_distribution", "AverageRewardSolution", "SparseMDP", "evaluate_policy",
-           "solve_average_reward"]
+           "solve_average_reward", "MixingEstimate", "MixingTime", "SpectralGap", "estimate_mixing_time",
+           "mixing_time", "sample_trajectories", "spectral_gap"]
