@@ -31,13 +31,13 @@ Conventions (ours where the paper leaves room; all documented so solvers can be 
   Rewards ``R[s, i, a]`` are expectations over the barrier outcome.
 * Discount 0.99, as in the paper.
 
-Known equilibria (paper, Section 5): grid game 1 has a unique equilibrium Q-function; in its equilibria both agents
-walk shortest (4-move) paths that never collide, e.g. P1 right-right-up-up... any non-colliding pair of shortest paths,
-so each agent's value at the start is ``100 * 0.99**3 = 97.0299``. Grid game 2 has three equilibrium Q-functions
-at the start state: one agent moves right/left into the centre cell 1 and walks up (3 moves, value ``100 * 0.99**2``)
-while the other tries the barrier (it reaches the goal at the same time only if the first crossing succeeds, so its
-value is ``0.5 * 100 * 0.99**2``), the mirror image, and a symmetric equilibrium in which both try the barrier.
-``activeq`` tests these values with exact policy evaluation of the encoded game.
+Known equilibria. Hu & Wellman report that grid game 1 has a unique equilibrium Q-function and grid game 2 has
+three. In grid game 1 the equilibrium paths are pairs of non-colliding shortest (4-move) paths, e.g.
+P1 0-3-4-5-8 with P2 2-1-0-3-6, worth ``100 * 0.99**3 = 97.0299`` to each agent from the start. In grid game 2 two
+of them are mirror images: one agent moves into the centre cell 1 and walks up (3 moves, value ``100 * 0.99**2``),
+the other tries the barrier and reaches the goal together with it only if its first crossing succeeds (value
+``0.5 * 100 * 0.99**2``); both agents heading for the centre collide. ``tests/games/test_generators.py`` checks
+these values and best responses by exact policy evaluation and value iteration on the encoded game.
 """
 
 from __future__ import annotations
