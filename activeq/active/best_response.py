@@ -32,7 +32,7 @@ import torch
 from .._checks import as_generator, check_positive_int
 from ..avgreward import SparseMDP, solve_average_reward
 from ..errors import ArgumentError, LearnerError
-from .learner import DTYPE, LearnerBase, Params, Transition, torch_generator
+from .learner import DTYPE, LearnerBase, Params, Transition, params_batch, params_select
 from .learners._tabular import game_tensors, stationary_values
 from .learners.fixed import FixedPolicy
 from .markov_game import ActiveMarkovGame
@@ -82,7 +82,7 @@ class MetaPolicy(LearnerBase):
         return {f"t{j}": t.init(rng, batch) for j, t in enumerate(self.tracked)}
 
     def index(self, params: Params) -> torch.Tensor:
-        idx = torch.zeros(next(iter(params.values())).shape[0], dtype=torch.long)
+        idx = torch.zeros(params_batch(params), dtype=torch.long)
         for j, t in enumerate(self.tracked):
             idx = idx + t.index(params[f"t{j}"]) * self._radix[j]
         return idx
@@ -98,7 +98,7 @@ class MetaPolicy(LearnerBase):
         out = {}
         for j, t in enumerate(self.tracked):
             E = t.enumerate_states()
-            out[f"t{j}"] = E[grids[j].reshape(-1)]
+            out[f"t{j}"] = params_select(E, grids[j].reshape(-1))
         return out
 
     def greedy_actions(self) -> np.ndarray:

@@ -153,13 +153,13 @@ def params_batch(params: Params) -> int:
     if isinstance(params, torch.Tensor):
         return int(params.shape[0])
     if isinstance(params, dict) and params:
-        return int(next(iter(params.values())).shape[0])
+        return params_batch(next(iter(params.values())))
     raise LearnerError(f"params must be a tensor or a non-empty dict of tensors, got {type(params).__name__}")
 
 
 def params_finite(params: Params) -> torch.Tensor:
     """Per chain, True when every floating entry of the parameters is finite: ``(B,)`` bool."""
-    leaves = [params] if isinstance(params, torch.Tensor) else list(params.values())
+    leaves = _leaves(params)
     ok = None
     for leaf in leaves:
         if not torch.is_floating_point(leaf):
@@ -171,24 +171,30 @@ def params_finite(params: Params) -> torch.Tensor:
     return ok
 
 
+def _leaves(params: Params) -> list[torch.Tensor]:
+    if isinstance(params, torch.Tensor):
+        return [params]
+    return [leaf for v in params.values() for leaf in _leaves(v)]
+
+
 def params_select(params: Params, idx: torch.Tensor) -> Params:
-    """Chains ``idx`` of a parameter pytree (index tensor or boolean mask)."""
+    """Chains ``idx`` of a parameter pytree (index tensor or boolean mask; nested dicts allowed)."""
     if isinstance(params, torch.Tensor):
         return params[idx]
-    return {k: v[idx] for k, v in params.items()}
+    return {k: params_select(v, idx) for k, v in params.items()}
 
 
 def params_cat(parts: list[Params]) -> Params:
     """Concatenate parameter pytrees along the chain dimension."""
     if isinstance(parts[0], torch.Tensor):
         return torch.cat(parts, dim=0)
-    return {k: torch.cat([p[k] for p in parts], dim=0) for k in parts[0]}
+    return {k: params_cat([p[k] for p in parts]) for k in parts[0]}
 
 
 def params_to_numpy(params: Params) -> Any:
     if isinstance(params, torch.Tensor):
         return params.detach().cpu().numpy()
-    return {k: v.detach().cpu().numpy() for k, v in params.items()}
+    return {k: params_to_numpy(v) for k, v in params.items()}
 
 
 def torch_generator(seed: int | np.random.Generator | None) -> torch.Generator:

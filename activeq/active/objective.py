@@ -22,7 +22,7 @@ import torch
 from .._checks import check_choice, check_positive_int
 from ..avgreward import gain_bias
 from ..errors import ArgumentError, LearnerError
-from .learner import DTYPE, Transition, torch_generator
+from .learner import DTYPE, Transition, params_select, torch_generator
 from .markov_game import ActiveMarkovGame
 
 MAX_JOINT_STATES = 200_000
@@ -101,9 +101,7 @@ def learner_tables(amg: ActiveMarkovGame, agent: int) -> tuple[np.ndarray, np.nd
 
 
 def _select(E: Any, idx: torch.Tensor) -> Any:
-    if isinstance(E, torch.Tensor):
-        return E[idx]
-    return {k: v[idx] for k, v in E.items()}
+    return params_select(E, idx)
 
 
 def finite_joint_chain(amg: ActiveMarkovGame) -> FiniteJointChain:
