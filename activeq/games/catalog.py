@@ -45,7 +45,7 @@ from .stochastic import StochasticGame
 
 REQUIRED = ("name", "title", "description", "reference", "players", "actions")
 KNOWN_FIELDS = set(REQUIRED) | {"kind", "payoffs", "states", "rewards", "transitions", "discount", "initial",
-                                "generator", "params", "tags"}
+                                "generator", "params"}
 
 Game = NormalFormGame | StochasticGame
 
@@ -132,9 +132,11 @@ def _looks_like_path(arg: str) -> bool:
 def _resolve(name_or_path: str | os.PathLike[str]) -> Path:
     if isinstance(name_or_path, os.PathLike) or (isinstance(name_or_path, str) and _looks_like_path(name_or_path)):
         path = Path(name_or_path)
-        if not path.is_file():
-            raise CatalogError(f"no game file at {path}")
-        return path
+        if path.is_file():
+            return path
+        if path.parent == Path(".") and path.suffix == ".toml" and path.stem in _catalog_files():
+            return _catalog_files()[path.stem]  # "prisoners_dilemma.toml" typed for the catalog entry
+        raise CatalogError(f"no game file at {path}")
     if not isinstance(name_or_path, str) or not name_or_path:
         raise CatalogError(f"name_or_path must be a catalog name or a file path, got {name_or_path!r}")
     files = _catalog_files()

@@ -108,6 +108,9 @@ def test_unknown_name_lists_close_matches():
         load_game("zzzzzz")
     with pytest.raises(CatalogError, match="no game file"):
         load_game("missing/dir/game.toml")
+    with pytest.raises(CatalogError, match="no game file"):
+        load_game("not_in_catalog.toml")
+    assert load_game("stag_hunt.toml") == load_game("stag_hunt")  # a catalog file name works too
     assert issubclass(CatalogError, GameError) and issubclass(CatalogError, ValueError)
 
 
