@@ -126,7 +126,7 @@ def load_game(name_or_path: str | os.PathLike[str]) -> Game:
 
 # --- internals ----------------------------------------------------------------------------------------------------
 def _looks_like_path(arg: str) -> bool:
-    return arg.endswith((".toml", ".nfg")) or "/" in arg or os.sep in arg
+    return arg.lower().endswith((".toml", ".nfg")) or "/" in arg or os.sep in arg
 
 
 def _resolve(name_or_path: str | os.PathLike[str]) -> Path:
