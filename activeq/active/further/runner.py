@@ -105,7 +105,7 @@ class _GameTensors:
 
     def __init__(self, game: StochasticGame):
         self.S = game.num_states
-        self.R = torch.as_tensor(np.moveaxis(game.rewards, 1, -1), dtype=torch.float32)  # (S, n0, n1, 2)
+        self.R = torch.tensor(np.moveaxis(game.rewards, 1, -1), dtype=torch.float32)  # (S, n0, n1, 2)
         T = np.asarray(game.transitions)
         self.deterministic = bool(np.all((T == 0) | (T == 1)))
         if self.deterministic:
