@@ -21,6 +21,7 @@ stage reward; stage-reward noise is not modelled). Actions are ints in ``[0, n_a
 Episodes end by **termination** when the state becomes terminal (default: every absorbing state whose rewards are all
 zero, e.g. a finished grid game; pass ``terminal_states`` to choose) or by **truncation** after ``max_steps`` steps.
 ``info`` holds ``state`` (index), ``step``, ``joint_action`` (the actions just taken) and ``action_mask``.
+``reset(options={"state": s})`` starts in state ``s`` (index or name) instead of drawing from ``game.initial``.
 Seeding: ``seed`` in the constructor or ``reset(seed=...)`` (int or numpy Generator) fixes the start-state and
 transition draws (and seeds the action spaces' ``sample``).
 """
@@ -125,14 +126,26 @@ class ParallelGameEnv(ParallelEnv):
 
     def reset(self, seed: SeedLike = None, options: dict[str, Any] | None = None
               ) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
-        """Start an episode: draw the start state from the game's initial distribution."""
+        """Start an episode in a state drawn from the game's initial distribution, or in ``options["state"]``
+        (a state index or name) when given."""
         if seed is not None:
             self._rng = as_generator(seed)
             for k, a in enumerate(self.possible_agents):
                 self.action_spaces[a].seed(int(self._rng.integers(2 ** 31)) + k)
         self.agents = list(self.possible_agents)
-        cdf = np.cumsum(self._initial)
-        self._state = min(int(np.searchsorted(cdf, self._rng.random() * cdf[-1], side="right")), self.num_states - 1)
+        start = None if options is None else options.get("state")
+        if start is None:
+            cdf = np.cumsum(self._initial)
+            self._state = min(int(np.searchsorted(cdf, self._rng.random() * cdf[-1], side="right")),
+                              self.num_states - 1)
+        elif isinstance(start, str) and start in self.state_names:
+            self._state = self.state_names.index(start)
+        elif isinstance(start, (int, np.integer)) and not isinstance(start, bool) and 0 <= start < self.num_states:
+            self._state = int(start)
+        else:
+            self.agents = []
+            raise ArgumentError(f"options['state'] must be a state index in [0, {self.num_states}) or a state name, "
+                                f"got {start!r}")
         self._step = 0
         self._last = None
         return self._observations(), self._infos()

@@ -63,6 +63,10 @@ def test_show_stochastic_states_and_transitions(capsys):
     assert code == 0
     assert "== state 2: (0,2) ==" in out and "== state 5: (0,5) ==" in out and out.count("== state") == 2
     assert "(up,up) -> (0,2): 0.25, (0,5): 0.25, (3,2): 0.25, (3,5): 0.25" in out
+    code, out, _ = run(capsys, "show", "grid_game_1")  # large games show the start state unless asked
+    assert out.count("== state") == 1 and "== state 2: (0,2) ==" in out and "--all-states" in out
+    code, out, _ = run(capsys, "show", "grid_game_1", "--all-states")
+    assert out.count("== state") == 81
     code, out, _ = run(capsys, "show", "three_player_matching_pennies")
     assert "P1's payoffs when P3 plays heads" in out
 

@@ -142,3 +142,18 @@ def test_same_seed_same_trajectory_and_render():
     assert run(4) == run(4)
     assert run(4)[0] != run(5)[0] or run(4)[0] != run(6)[0]
     assert run(4)[1].startswith("step ")
+
+
+def test_reset_into_a_chosen_state():
+    game = load_game("grid_game_1")
+    env = ParallelGameEnv(game, seed=0)
+    obs, info = env.reset(options={"state": "(7,3)"})
+    assert info["P1"]["state"] == 7 * 9 + 3 and obs["P2"][7 * 9 + 3] == 1.0
+    _, rew, term, _, _ = env.step({"P1": 1, "P2": 2})  # P1 right into its goal 8, P2 up into its goal 6
+    assert rew == {"P1": 100.0, "P2": 100.0} and all(term.values())
+    env.reset(options={"state": 5})
+    assert env.state_index == 5
+    with pytest.raises(ArgumentError, match="options\\['state'\\]"):
+        env.reset(options={"state": 81})
+    with pytest.raises(ArgumentError, match="reset"):
+        env.step({"P1": 0, "P2": 0})

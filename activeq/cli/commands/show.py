@@ -15,6 +15,9 @@ from ...games.stochastic import StochasticGame
 from ..output import add_json_flag, print_json, table
 
 
+MAX_DEFAULT_STATES = 12
+
+
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("show", help="print a game's payoff tables",
                                    description="Print a catalog game (by name) or a .toml/.nfg file: description, "
@@ -23,6 +26,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("game", metavar="NAME_OR_PATH", help="catalog name (see `activeq games`) or file path")
     parser.add_argument("--state", action="append", default=None, metavar="STATE",
                         help="stochastic games: only this state (name or index; repeatable)")
+    parser.add_argument("--all-states", action="store_true",
+                        help=f"stochastic games with more than {MAX_DEFAULT_STATES} states: print every state "
+                             "(default: the start states only)")
     parser.add_argument("--transitions", action="store_true",
                         help="stochastic games: also list each joint action's next-state distribution")
     add_json_flag(parser)
@@ -32,7 +38,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     game = load_game(args.game)
     entry = _entry(args.game)
-    states = _select_states(game, args.state) if isinstance(game, StochasticGame) else None
+    states = _select_states(game, args.state, args.all_states) if isinstance(game, StochasticGame) else None
     if args.json:
         data: dict[str, Any] = {"kind": "normal_form" if isinstance(game, NormalFormGame) else "stochastic"}
         if entry is not None:
@@ -94,9 +100,11 @@ def _normal_form_text(game: NormalFormGame) -> str:
     return "\n\n".join(parts)
 
 
-def _select_states(game: StochasticGame, wanted: list[str] | None) -> list[int]:
+def _select_states(game: StochasticGame, wanted: list[str] | None, every: bool = False) -> list[int]:
     if not wanted:
-        return list(range(game.num_states))
+        if every or game.num_states <= MAX_DEFAULT_STATES:
+            return list(range(game.num_states))
+        return [int(s) for s in np.flatnonzero(game.initial > 0)[:MAX_DEFAULT_STATES]]
     out = []
     for w in wanted:
         if w in game.state_names:
@@ -117,6 +125,9 @@ def _stochastic_text(game: StochasticGame, states: list[int], transitions: bool)
     parts = [f"{game.num_players} players ({', '.join(game.player_names)}), {game.num_states} states, actions "
              f"{'x'.join(map(str, game.num_actions))}, {disc}" + (", zero-sum" if game.is_zero_sum else "")
              + f"; start: {start_txt}" + (" ..." if len(start) > 6 else "")]
+    if len(states) < game.num_states and len(states) == int(np.count_nonzero(game.initial > 0)):
+        parts.append(f"(showing the start state{'s' if len(states) > 1 else ''}; "
+                     f"--state NAME_OR_INDEX or --all-states for the others)")
     for s in states:
         block = [f"== state {s}: {game.state_names[s]} =="]
         if game.num_players == 2:
