@@ -159,7 +159,7 @@ def test_lemke_howson_degenerate_game_does_not_cycle():
 
 
 # --- zero-sum LP vs OpenSpiel ------------------------------------------------------------------------------------
-@pytest.mark.parametrize("shape", [(2, 2), (3, 5), (7, 4), (12, 12)])
+@pytest.mark.parametrize("shape", [(2, 2), (3, 5), (7, 4), (12, 12), (70, 60)])
 def test_lp_value_equals_openspiel(shape):
     import pyspiel
     from open_spiel.python.algorithms import lp_solver
@@ -173,6 +173,20 @@ def test_lp_value_equals_openspiel(shape):
     eq = solve(game, "lp")[0]
     assert eq.max_regret <= 1e-9 and eq.payoffs[0] == pytest.approx(sol.value, abs=1e-12)
     assert eq.info["value"] == pytest.approx(sol.value)
+
+
+@pytest.mark.parametrize("engine", ["ipm", "highs"])
+def test_lp_engines_agree_and_certify(engine):
+    """The dense interior-point engine (exact crossover) and HiGHS give the same value, both certified to 1e-12,
+    on continuous and on degenerate integer games, tall and wide."""
+    rng = np.random.default_rng(17)
+    for shape, integer in [((60, 60), False), ((80, 50), False), ((40, 90), True), ((60, 60), True)]:
+        A = rng.integers(-2, 3, shape).astype(float) if integer else rng.normal(size=shape)
+        ref = solve_matrix_game(A, "highs").value
+        sol = solve_matrix_game(A, engine)
+        assert sol.value == pytest.approx(ref, abs=1e-9)
+        game = NormalFormGame.zero_sum(A)
+        assert is_nash(game, (sol.row, sol.column), tol=1e-12)
 
 
 def test_lp_constant_sum_game():
