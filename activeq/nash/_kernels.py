@@ -206,3 +206,37 @@ def facet_equilibria(eqs, interior, A1, B1, tol, pivot_tol):  # pragma: no cover
             y[j] /= sy
         count += 1
     return 0, X[:count], Y[:count]
+
+
+@njit(cache=True)
+def polar_points(A, B):  # pragma: no cover - compiled
+    """Normalised payoffs ``A1, B1`` (each mapped into [1, 2]), the interior point ``c`` of
+    ``P = {x >= 0 : B1^T x <= 1}`` and the polar points ``G_k / (h_k - G_k c)`` whose hull facets are P's vertices."""
+    m, n = A.shape
+    A1 = np.empty((m, n))
+    B1 = np.empty((m, n))
+    for M, out in ((A, A1), (B, B1)):
+        lo = M.min()
+        span = M.max() - lo
+        for i in range(m):
+            for j in range(n):
+                out[i, j] = 1.0 if span == 0.0 else 1.0 + (M[i, j] - lo) / span
+    colmax = 0.0
+    for j in range(n):
+        s = 0.0
+        for i in range(m):
+            s += B1[i, j]
+        colmax = max(colmax, s)
+    t = 0.5 / colmax
+    interior = np.full(m, t)
+    pts = np.zeros((m + n, m))
+    for i in range(m):  # -x_i <= 0, slack t
+        pts[i, i] = -1.0 / t
+    for j in range(n):  # (B1^T x)_j <= 1, slack 1 - t * colsum_j
+        s = 0.0
+        for i in range(m):
+            s += B1[i, j]
+        slack = 1.0 - t * s
+        for i in range(m):
+            pts[m + j, i] = B1[i, j] / slack
+    return A1, B1, interior, pts

@@ -83,21 +83,58 @@ def make_equilibrium(game: NormalFormGame, strategies: Sequence[Any], method: st
     return Equilibrium(profile, pay, reg, method, dict(info))
 
 
+def certify(game: NormalFormGame, profiles: Sequence[Sequence[Any]], method: str,
+            infos: Sequence[dict[str, Any]] | None = None) -> list[Equilibrium]:
+    """:func:`make_equilibrium` for many profiles at once (vectorised for 2 players: one matrix product each).
+
+    Each profile is clipped at 0 and normalised; payoffs and ``max_regret`` are recomputed from the game.
+    """
+    _check_game(game)
+    infos = list(infos) if infos is not None else [{} for _ in profiles]
+    if len(infos) != len(profiles):
+        raise SolverError(f"infos must have one entry per profile ({len(profiles)}), got {len(infos)}")
+    if game.num_players != 2 or len(profiles) == 0:
+        return [make_equilibrium(game, p, method, **info) for p, info in zip(profiles, infos)]
+    m, n = game.num_actions
+    try:
+        X = np.array([p[0] for p in profiles], dtype=np.float64).reshape(len(profiles), m)
+        Y = np.array([p[1] for p in profiles], dtype=np.float64).reshape(len(profiles), n)
+    except (ValueError, IndexError, TypeError):
+        raise SolverError(f"each profile must hold a length-{m} and a length-{n} strategy") from None
+    np.maximum(X, 0.0, out=X)
+    np.maximum(Y, 0.0, out=Y)
+    X /= X.sum(axis=1)[:, None]
+    Y /= Y.sum(axis=1)[:, None]
+    if not np.isfinite(X.sum() + Y.sum()):
+        raise SolverError("profiles must be finite, non-negative and not all zero")
+    A, B = game.payoffs
+    row_dev = Y @ A.T  # (E, m): u_0(i, y)
+    col_dev = X @ B  # (E, n): u_1(x, j)
+    pay = np.empty((len(X), 2))
+    pay[:, 0] = (X * row_dev).sum(axis=1)
+    pay[:, 1] = (Y * col_dev).sum(axis=1)
+    reg = np.maximum(row_dev.max(axis=1) - pay[:, 0], col_dev.max(axis=1) - pay[:, 1]).clip(0.0).tolist()
+    for arr in (X, Y, pay):
+        arr.setflags(write=False)
+    return [Equilibrium((X[k], Y[k]), pay[k], reg[k], method, infos[k].copy()) for k in range(len(X))]
+
+
 def deduplicate(equilibria: Sequence[Equilibrium], tol: float = 1e-7) -> list[Equilibrium]:
     """Drop profiles within ``tol`` (max abs difference) of an earlier one; sort deterministically.
 
     Sort key: lexicographic on the concatenated strategy vectors, descending (pure first action first).
     """
-    kept: list[Equilibrium] = []
-    flat_kept: list[np.ndarray] = []
-    for eq in equilibria:
-        flat = np.concatenate(eq.strategies)
-        if any(f.shape == flat.shape and np.abs(f - flat).max() <= tol for f in flat_kept):
-            continue
-        kept.append(eq)
-        flat_kept.append(flat)
-    order = sorted(range(len(kept)), key=lambda k: tuple(-np.round(flat_kept[k], 9)))
-    return [kept[k] for k in order]
+    if len(equilibria) == 0:
+        return []
+    flats = [np.concatenate(eq.strategies) for eq in equilibria]
+    if len({f.shape for f in flats}) > 1:
+        raise SolverError("deduplicate needs equilibria of one game (strategy lengths differ)")
+    F = np.array(flats)
+    close = np.abs(F[:, None, :] - F[None, :, :]).max(axis=2) <= tol  # (E, E)
+    first = np.argmax(close, axis=1)  # index of the earliest profile each one is close to
+    keep = np.flatnonzero(first == np.arange(len(F)))
+    order = np.lexsort(np.round(-F[keep], 9).T[::-1])
+    return [equilibria[k] for k in keep[order]]
 
 
 def _check_game(game: Any) -> None:

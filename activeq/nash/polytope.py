@@ -24,6 +24,9 @@ from scipy.spatial import ConvexHull, QhullError
 
 #: Below this many constraint subsets, brute force is as fast as Qhull and immune to its precision handling.
 BRUTE_FORCE_LIMIT = 60
+#: Triangulated output; exact pre-merges keep Qhull's facets true to the input (degenerate vertices are then
+#: several simplicial facets with one hyperplane, which :func:`_finish` folds back into one vertex).
+QHULL_OPTIONS = "Qt Qx"
 
 
 @dataclass(frozen=True)
@@ -61,7 +64,7 @@ def hull_equations(G: np.ndarray, h: np.ndarray, interior: np.ndarray) -> np.nda
     slack = h - G @ interior
     if slack.min() <= 0:
         raise ValueError("interior point is not strictly inside the polytope")
-    return ConvexHull(G / slack[:, None], qhull_options="Qt Qx").equations
+    return ConvexHull(G / slack[:, None], qhull_options=QHULL_OPTIONS).equations
 
 
 def _hull_points(G: np.ndarray, h: np.ndarray, interior: np.ndarray) -> np.ndarray | None:

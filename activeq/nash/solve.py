@@ -10,7 +10,7 @@ import numpy as np
 
 from ..errors import SolverError
 from ..games import NormalFormGame
-from .equilibrium import Equilibrium, deduplicate, make_equilibrium
+from .equilibrium import Equilibrium, certify, deduplicate
 from .registry import METHODS, Method, applicable
 
 #: "auto" enumerates all extreme equilibria of 2-player games up to this many actions for the smaller player;
@@ -45,7 +45,10 @@ def solve(game: NormalFormGame | Any, method: str = "auto", *, all: bool = True,
         options.setdefault("all_labels", True)
     _check_options(m, options)
     found = m.func(game, **options)
-    certified = [make_equilibrium(game, eq.strategies, eq.method or name, **eq.info) for eq in found]
+    certified = []
+    for meth in dict.fromkeys(eq.method or name for eq in found):  # re-certify, grouped by reporting method
+        group = [eq for eq in found if (eq.method or name) == meth]
+        certified += certify(game, [eq.strategies for eq in group], meth, [eq.info for eq in group])
     result = deduplicate(certified)
     return result if all else result[:1]
 
@@ -79,6 +82,8 @@ def _choose(game: NormalFormGame, method: Any, all: bool) -> str:
 
 
 def _check_options(m: Method, options: dict[str, Any]) -> None:
+    if not options:
+        return
     params = inspect.signature(m.func).parameters
     if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values()):
         return

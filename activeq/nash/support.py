@@ -16,7 +16,7 @@ from math import comb
 import numpy as np
 
 from ..games import NormalFormGame
-from .equilibrium import Equilibrium, make_equilibrium
+from .equilibrium import Equilibrium, certify
 from .registry import register
 
 _CHUNK = 20000  # support pairs per batched solve
@@ -78,4 +78,4 @@ def support_pair_count(m: int, n: int) -> int:
 def support_equilibria(game: NormalFormGame, tol: float = 1e-9) -> list[Equilibrium]:
     """Equilibria of a 2-player game by support enumeration (round-off tolerant)."""
     A, B = game.payoffs
-    return [make_equilibrium(game, (x, y), "support") for x, y in support_pairs(A, B, tol)]
+    return certify(game, support_pairs(A, B, tol), "support")

@@ -18,12 +18,12 @@ from __future__ import annotations
 import numpy as np
 
 from ..games import NormalFormGame
-from .equilibrium import Equilibrium, make_equilibrium
+from .equilibrium import Equilibrium, certify
 from math import comb
 
-from scipy.spatial import QhullError
+from scipy.spatial import ConvexHull, QhullError
 
-from .polytope import BRUTE_FORCE_LIMIT, Vertices, hull_equations, label_keys, refine, vertices
+from .polytope import BRUTE_FORCE_LIMIT, QHULL_OPTIONS, Vertices, label_keys, refine, vertices
 from .registry import register
 
 Pair = tuple[np.ndarray, np.ndarray]
@@ -41,12 +41,13 @@ def extreme_equilibria(A: np.ndarray, B: np.ndarray, tol: float = 1e-9) -> list[
     m, n = A.shape
     if n < m:  # enumerate the smaller polytope: swap the players
         return [(x, y) for y, x in extreme_equilibria(B.T, A.T, tol)]
-    A1, B1 = _normalise(np.asarray(A, float)), _normalise(np.asarray(B, float))
-    GP, hP, GQ, hQ = _constraints(A1, B1)
-    interior = np.full(m, 0.5 / B1.sum(axis=0).max())
-    fast = _fast_path(GP, hP, interior, A1, B1, tol)
+    A, B = np.ascontiguousarray(A, dtype=np.float64), np.ascontiguousarray(B, dtype=np.float64)
+    fast = _fast_path(A, B, tol)
     if fast is not None:
         return fast
+    A1, B1 = _normalise(A), _normalise(B)
+    GP, hP, GQ, hQ = _constraints(A1, B1)
+    interior = np.full(m, 0.5 / B1.sum(axis=0).max())
     VP = vertices(GP, hP, interior, tol)
     VP = Vertices(VP.points[~VP.tight[:, :m].all(axis=1)], VP.tight[~VP.tight[:, :m].all(axis=1)])
     pairs = None
@@ -67,15 +68,15 @@ def extreme_equilibria(A: np.ndarray, B: np.ndarray, tol: float = 1e-9) -> list[
     return [(x / x.sum(), y / y.sum()) for x, y in zip(X, Y)]
 
 
-def _fast_path(GP: np.ndarray, hP: np.ndarray, interior: np.ndarray, A1: np.ndarray, B1: np.ndarray,
-               tol: float) -> list[Pair] | None:
+def _fast_path(A: np.ndarray, B: np.ndarray, tol: float) -> list[Pair] | None:
     """One Qhull run plus the numba partner kernel; None when the game looks degenerate (or no numba/Qhull)."""
-    m = A1.shape[0]
+    m, n = A.shape
     kernel = _kernel("facet_equilibria")
-    if kernel is None or m < 2 or comb(GP.shape[0], m) <= BRUTE_FORCE_LIMIT:
+    if kernel is None or m < 2 or comb(m + n, m) <= BRUTE_FORCE_LIMIT:
         return None
+    A1, B1, interior, pts = _kernel("polar_points")(A, B)
     try:
-        eqs = hull_equations(GP, hP, interior)
+        eqs = ConvexHull(pts, qhull_options=QHULL_OPTIONS).equations
     except (QhullError, ValueError):
         return None
     status, X, Y = kernel(eqs, interior, A1, B1, tol, 1e-9)
@@ -178,4 +179,4 @@ def _match(VP: Vertices, VQ: Vertices, chunk: int = 512) -> list[LabelledPair]:
 def vertex_equilibria(game: NormalFormGame, tol: float = 1e-9) -> list[Equilibrium]:
     """Every extreme Nash equilibrium of a 2-player game (the vertices of all equilibrium components)."""
     A, B = game.payoffs
-    return [make_equilibrium(game, (x, y), "vertex") for x, y in extreme_equilibria(A, B, tol)]
+    return certify(game, extreme_equilibria(A, B, tol), "vertex")

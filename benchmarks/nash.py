@@ -1,0 +1,180 @@
+"""Speed of activeq.nash against its peers, one run, same games, medians and ratios.
+
+1. all extreme equilibria of random n x n games: activeq "vertex" vs QuantEcon ``vertex_enumeration``,
+   Gambit ``enummixed_solve`` (floating point) and nashpy ``vertex_enumeration``; equilibrium counts compared;
+2. one Lemke-Howson path on a 200 x 200 game: activeq vs ``pygambit.nash.lcp_solve(stop_after=1)``;
+3. zero-sum 500 x 500: activeq "lp" vs OpenSpiel ``lp_solver.solve_zero_sum_matrix_game`` (and HiGHS alone).
+
+Every tool runs single-threaded (BLAS threads pinned to 1 before numpy loads) on the same games; JIT-compiled
+peers (QuantEcon) and our numba kernel are warmed up first. Run: ``.venv/bin/python benchmarks/nash.py [--quick]``.
+Writes ``benchmarks/results/nash.md`` (``nash_quick.md`` with ``--quick``).
+"""
+
+from __future__ import annotations
+
+import os
+
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
+
+import argparse  # noqa: E402
+import platform  # noqa: E402
+import statistics  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+from pathlib import Path  # noqa: E402
+from typing import Any, Callable, Sequence  # noqa: E402
+
+import numpy as np  # noqa: E402
+
+RESULTS = Path(__file__).resolve().parent / "results"
+
+
+def _timed(fn: Callable[[], Any], repeat: int = 1) -> tuple[float, Any]:
+    """Median wall time (seconds) over ``repeat`` calls, and the last result."""
+    times, out = [], None
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        out = fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times), out
+
+
+def _ms(t: float | None) -> str:
+    return "n/a" if t is None else (f"{t * 1e3:.3g}" if t < 10 else f"{t * 1e3:.0f}")
+
+
+def _ratio(a: float | None, b: float | None) -> str:
+    return "n/a" if a is None or b is None else f"{a / b:.3g}x"
+
+
+def _table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    widths = [max(len(h), *(len(r[k]) for r in rows)) if rows else len(h) for k, h in enumerate(headers)]
+    line = lambda cells: "| " + " | ".join(c.rjust(w) for c, w in zip(cells, widths)) + " |"  # noqa: E731
+    return "\n".join([line(headers), "|" + "|".join("-" * (w + 2) for w in widths) + "|"] + [line(r) for r in rows])
+
+
+# --- 1. enumeration --------------------------------------------------------------------------------------------
+def bench_enumeration(sizes: Sequence[int], games: int, nashpy_games: dict[int, int], seed: int) -> str:
+    import nashpy
+    import pygambit as gbt
+    from quantecon.game_theory import NormalFormGame as QEGame
+    from quantecon.game_theory import Player, vertex_enumeration
+
+    from activeq.games import NormalFormGame
+    from activeq.nash import solve
+
+    rng = np.random.default_rng(seed)
+    warm = rng.random((2, 4, 4))
+    vertex_enumeration(QEGame((Player(warm[0]), Player(warm[1].T))))  # numba JIT
+    solve(NormalFormGame(warm), "vertex")  # our numba kernel (cached on disk)
+    rows = []
+    for n in sizes:
+        t_ours, t_qe, t_gb, t_np, agree = [], [], [], [], True
+        for g in range(games):
+            A, B = rng.random((n, n)), rng.random((n, n))
+            game = NormalFormGame.bimatrix(A, B)
+            rep = 5 if n <= 8 else 3
+            t, ours = _timed(lambda: solve(game, "vertex"), rep)
+            t_ours.append(t)
+            qe_game = QEGame((Player(A), Player(B.T)))
+            t, qe = _timed(lambda: vertex_enumeration(qe_game), rep)
+            t_qe.append(t)
+            gb_game = gbt.Game.from_arrays(A, B)
+            t, gb = _timed(lambda: gbt.nash.enummixed_solve(gb_game, rational=False), 1)
+            t_gb.append(t)
+            agree &= len(ours) == len(gb.equilibria) == len(qe)
+            if g < nashpy_games.get(n, 0):
+                np_game = nashpy.Game(A, B)
+                t, found = _timed(lambda: list(np_game.vertex_enumeration()), 1)
+                t_np.append(t)
+        med = lambda ts: statistics.median(ts) if ts else None  # noqa: E731
+        rows.append([str(n), str(games), _ms(med(t_ours)), _ms(med(t_qe)), _ms(med(t_gb)),
+                     f"{_ms(med(t_np))} ({len(t_np)})", _ratio(med(t_qe), med(t_ours)), _ratio(med(t_np), med(t_ours)),
+                     "yes" if agree else "NO"])
+    headers = ["n", "games", "activeq ms", "QuantEcon ms", "Gambit enummixed ms", "nashpy ms (games)",
+               "QuantEcon/activeq", "nashpy/activeq", "counts = Gambit = QuantEcon"]
+    return _table(headers, rows)
+
+
+# --- 2. Lemke-Howson -------------------------------------------------------------------------------------------
+def bench_lemke_howson(n: int, games: int, seed: int) -> str:
+    import pygambit as gbt
+
+    from activeq.games import NormalFormGame
+    from activeq.nash import is_nash
+    from activeq.nash.lemke_howson import lemke_howson_path
+
+    rng = np.random.default_rng(seed + 1)
+    rows = []
+    for g in range(games):
+        A, B = rng.random((n, n)), rng.random((n, n))
+        t_ours, (x, y, pivots) = _timed(lambda: lemke_howson_path(A, B, 0), 1)
+        ok = is_nash(NormalFormGame.bimatrix(A, B), (x, y), tol=1e-9)
+        gb_game = gbt.Game.from_arrays(A, B)
+        t_gb, res = _timed(lambda: gbt.nash.lcp_solve(gb_game, rational=False, stop_after=1), 1)
+        rows.append([f"{n}x{n} #{g}", str(pivots), _ms(t_ours), _ms(t_gb), _ratio(t_gb, t_ours),
+                     "yes" if ok and len(res.equilibria) == 1 else "NO"])
+    headers = ["game", "pivots", "activeq ms", "Gambit lcp ms", "Gambit/activeq", "both found an equilibrium"]
+    return _table(headers, rows)
+
+
+# --- 3. zero-sum LP --------------------------------------------------------------------------------------------
+def bench_zero_sum(n: int, games: int, seed: int) -> str:
+    import pyspiel
+    from open_spiel.python.algorithms import lp_solver
+
+    from activeq.games import NormalFormGame
+    from activeq.nash import solve
+    from activeq.nash.zerosum import solve_matrix_game
+
+    rng = np.random.default_rng(seed + 2)
+    rows = []
+    for g in range(games):
+        A = rng.normal(size=(n, n))
+        game = NormalFormGame.zero_sum(A)
+        t_ours, eq = _timed(lambda: solve(game, "lp"), 1)
+        t_highs, sol_h = _timed(lambda: solve_matrix_game(A, "highs"), 1)
+        os_game = pyspiel.create_matrix_game(A.tolist(), (-A).tolist())
+        t_os, (_, _, v0, _) = _timed(lambda: lp_solver.solve_zero_sum_matrix_game(os_game), 1)
+        rows.append([f"{n}x{n} #{g}", _ms(t_ours), _ms(t_highs), _ms(t_os), _ratio(t_os, t_ours),
+                     f"{abs(eq[0].info['value'] - v0):.1e}", f"{eq[0].max_regret:.1e}"])
+    headers = ["game", "activeq lp ms", "HiGHS alone ms", "OpenSpiel ms", "OpenSpiel/activeq", "|value diff|",
+               "activeq max regret"]
+    return _table(headers, rows)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="CI-sized run (smaller games, fewer repeats)")
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args(argv)
+    if args.quick:
+        sections = [("All extreme equilibria, random n x n games", lambda: bench_enumeration([6, 8], 3, {6: 1}, args.seed)),
+                    ("One Lemke-Howson path", lambda: bench_lemke_howson(60, 1, args.seed)),
+                    ("Zero-sum LP", lambda: bench_zero_sum(100, 1, args.seed))]
+    else:
+        sections = [("All extreme equilibria, random n x n games",
+                     lambda: bench_enumeration([6, 8, 10, 12], 10, {6: 10, 8: 3, 10: 1}, args.seed)),
+                    ("One Lemke-Howson path (label 0)", lambda: bench_lemke_howson(200, 3, args.seed)),
+                    ("Zero-sum LP", lambda: bench_zero_sum(500, 3, args.seed))]
+    header = (f"# activeq.nash benchmark{' (quick)' if args.quick else ''}\n\n"
+              f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, Python {platform.python_version()}, "
+              f"{platform.machine()}, 1 BLAS thread, seed {args.seed}. Times are medians over the games "
+              "(each game: median of repeats); ratios are peer / activeq (> 1: activeq is faster).\n")
+    parts = [header]
+    print(header)
+    for title, run in sections:
+        text = f"## {title}\n\n{run()}\n"
+        print(text, flush=True)
+        parts.append(text)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    out = RESULTS / ("nash_quick.md" if args.quick else "nash.md")
+    out.write_text("\n".join(parts))
+    print(f"written to {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    raise SystemExit(main())
