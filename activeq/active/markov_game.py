@@ -176,7 +176,7 @@ class ActiveMarkovGame:
         joint = probs[0]
         for pr in probs[1:]:
             joint = (joint.unsqueeze(-1) * pr.unsqueeze(-2)).flatten(-2)
-        return torch.einsum("bm,bnm->bn", joint, self._gt.R[state])
+        return (self._gt.R[state] @ joint.unsqueeze(-1)).squeeze(-1)
 
     def simulate(self, steps: int, batch: int = 1, seed: Any = 0, *, record_policies: bool = False,
                  progress: bool = False, start: JointState | None = None,

@@ -52,6 +52,16 @@ def game_tensors(game: StochasticGame) -> GameTensors:
     return gt
 
 
+_EYES: dict[int, torch.Tensor] = {}
+
+
+def _eye(S: int) -> torch.Tensor:
+    e = _EYES.get(S)
+    if e is None:
+        e = _EYES.setdefault(S, torch.eye(S, dtype=DTYPE))
+    return e
+
+
 def joint_policy(policies: Sequence[torch.Tensor]) -> torch.Tensor:
     """Outer product of per-agent policies ``(B, S, A_j)`` -> ``(B, S, M)`` over flat joint actions (row-major)."""
     joint = policies[0]
@@ -63,10 +73,10 @@ def joint_policy(policies: Sequence[torch.Tensor]) -> torch.Tensor:
 def discounted_values(gt: GameTensors, policies: Sequence[torch.Tensor], discount: float) -> torch.Tensor:
     """Normalised discounted values ``(B, n)`` of every agent from the start law (differentiable)."""
     joint = joint_policy(policies)  # (B, S, M)
-    P = torch.einsum("bsm,smt->bst", joint, gt.T)
-    r = torch.einsum("bsm,snm->bsn", joint, gt.R)
+    P = (joint.unsqueeze(-2) @ gt.T).squeeze(-2)
+    r = (joint.unsqueeze(-2) * gt.R).sum(dim=-1)  # (B, S, n)
     S = gt.num_states
-    eye = torch.eye(S, dtype=DTYPE)
+    eye = _eye(S)
     # x = (I - γ Pᵀ)⁻¹ p0 is the discounted state-visit vector; V = (1 - γ) xᵀ r.
     A = eye - discount * P.transpose(1, 2)
     x = torch.linalg.solve(A, gt.p0.expand(P.shape[0], S).unsqueeze(-1)).squeeze(-1)
@@ -80,3 +90,33 @@ def stationary_values(gt: GameTensors, policies: Sequence[torch.Tensor]) -> torc
     chains that mix in far fewer than 10⁷ steps (every memory-1 iterated game with mixed policies).
     """
     return discounted_values(gt, policies, 1.0 - 1e-7)
+
+
+def policy_gradient(gt: GameTensors, policies: Sequence[torch.Tensor], discount: float, agent: int) -> torch.Tensor:
+    """Closed-form ∇ of agent's normalised discounted value w.r.t. its softmax logits ``(B, S, A_i)``.
+
+    Policy-gradient theorem with exact quantities: ``∂V/∂θ(s,a) = (1-γ) x(s) π(a|s) (Q(s,a) - Σ_b π(b|s) Q(s,b))`` where
+    ``x = (I - γPᵀ)⁻¹ p0`` is the discounted visitation and ``Q(s,a_i) = E_{a_-i}[R_i(s,a) + γ Σ_s' T(s,a,s') v(s')]``.
+    Two batched linear solves and no autograd (the same value as differentiating :func:`discounted_values`).
+    """
+    joint = joint_policy(policies)
+    P = (joint.unsqueeze(-2) @ gt.T).squeeze(-2)  # (B, S, S)
+    Ri = gt.R[:, agent]  # (S, M)
+    r = (joint * Ri).sum(dim=-1)
+    B, S = r.shape
+    eye = _eye(S)
+    x = torch.linalg.solve(eye - discount * P.transpose(1, 2), gt.p0.expand(B, S).unsqueeze(-1)).squeeze(-1)
+    v = torch.linalg.solve(eye - discount * P, r.unsqueeze(-1)).squeeze(-1)
+    q = Ri + discount * (gt.T @ v.T.unsqueeze(0)).permute(2, 0, 1)  # (B, S, M)
+    q = q.reshape(B, S, *gt.num_actions)
+    n = len(gt.num_actions)
+    for j in reversed(range(n)):  # contract the others' actions, keep the agent's axis
+        if j == agent:
+            continue
+        shape = [B, S] + [1] * n
+        shape[2 + j] = gt.num_actions[j]
+        q = (q * policies[j].reshape(shape)).sum(dim=2 + j, keepdim=True)
+    q_i = q.reshape(B, S, gt.num_actions[agent])
+    pi = policies[agent]
+    adv = q_i - (pi * q_i).sum(dim=-1, keepdim=True)
+    return (1.0 - discount) * x.unsqueeze(-1) * pi * adv

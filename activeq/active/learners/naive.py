@@ -17,7 +17,7 @@ import torch
 from ..._checks import as_float_array, check_in_range
 from ...errors import LearnerError
 from ..learner import DTYPE, LearnerBase, Params, Transition
-from ._tabular import discounted_values, game_tensors
+from ._tabular import discounted_values, game_tensors, policy_gradient
 
 
 def _initial_logits(init: Any, S: int, A: int, name: str) -> np.ndarray | None:
@@ -88,7 +88,10 @@ class NaiveLearner(_SoftmaxTabular):
         return torch.softmax(params, dim=-1)
 
     def value_gradient(self, logits: torch.Tensor, policies: Sequence[torch.Tensor]) -> torch.Tensor:
-        """∇ of this agent's normalised value w.r.t. its logits ``(B, S, A)``, others' policies held fixed."""
+        """∇ of this agent's normalised value w.r.t. its logits ``(B, S, A)`` by autograd (others held fixed).
+
+        ``update`` uses the closed form :func:`policy_gradient` (faster); this autograd version is its reference.
+        """
         game, i = self._require_bound()
         gt = game_tensors(game)
         with torch.enable_grad():
@@ -102,7 +105,10 @@ class NaiveLearner(_SoftmaxTabular):
     def update(self, params: Params, transition: Transition) -> Params:
         if transition.policies is None:
             raise LearnerError(f"{self.name} needs Transition.policies (every agent's policy at every state)")
-        return params + self.lr * self.value_gradient(params, transition.policies)
+        game, i = self._require_bound()
+        pols = list(transition.policies)
+        pols[i] = torch.softmax(params, dim=-1)
+        return params + self.lr * policy_gradient(game_tensors(game), pols, self.discount, i)
 
 
 class SampledNaiveLearner(_SoftmaxTabular):

@@ -1,0 +1,278 @@
+"""Active equilibria vs Nash, one table per game.
+
+:func:`compare` lists every Nash equilibrium of the stage game (from :func:`activeq.nash.solve`) with its payoffs,
+then, for each named opponent learner, the active best response of the row agent against it (exact for finite-state
+opponents, else searched and simulated with error bars), what baseline learners (naive, LOLA, ...) earn against the
+same opponent, and the active equilibrium reached by alternating best responses (finite-state opponents).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable, Sequence
+
+import numpy as np
+
+from .._checks import check_positive_int
+from ..errors import ArgumentError, ArgumentTypeError
+from ..games import IteratedGame, NormalFormGame, StochasticGame, load_game
+from .best_response import active_best_response
+from .equilibrium import active_equilibrium
+from .learners import (LOLA, FixedPolicy, NaiveLearner, QPersona, SampledNaiveLearner, TitForTat,
+                       WindowedFictitiousPlay, WinStayLoseShift)
+from .markov_game import ActiveMarkovGame
+from .objective import active_average_reward
+
+
+def _uniform(game: StochasticGame, seat: int) -> FixedPolicy:
+    k = game.num_actions[seat]
+    return FixedPolicy(np.full(k, 1.0 / k), name="uniform")
+
+
+def _q_persona(game: StochasticGame, seat: int) -> QPersona:
+    k = game.num_actions[seat]
+    return QPersona(initial_q=(10.0, 20.0) if k == 2 else tuple(10.0 * (a + 1) for a in range(k)))
+
+
+LEARNERS: dict[str, Callable[[StochasticGame, int], Any]] = {
+    "naive": lambda g, i: NaiveLearner(),
+    "naive_sampled": lambda g, i: SampledNaiveLearner(),
+    "lola": lambda g, i: LOLA(),
+    "q_persona": _q_persona,
+    "fictitious_play": lambda g, i: WindowedFictitiousPlay(window=2),
+    "tit_for_tat": lambda g, i: TitForTat(),
+    "win_stay_lose_shift": lambda g, i: WinStayLoseShift(),
+    "uniform": _uniform,
+}
+"""Named learners for :func:`compare` and the CLI: name -> factory(game, seat)."""
+
+DEFAULT_OPPONENTS = ("q_persona", "naive", "fictitious_play", "tit_for_tat")
+DEFAULT_BASELINES = ("naive", "lola")
+
+
+def make_learner(name: str, game: StochasticGame, seat: int) -> Any:
+    """A learner from :data:`LEARNERS` by name, sized for ``game``'s seat ``seat``."""
+    if name not in LEARNERS:
+        raise ArgumentError(f"unknown learner {name!r}; known: {', '.join(sorted(LEARNERS))}")
+    return LEARNERS[name](game, seat)
+
+
+@dataclass(frozen=True)
+class ComparisonRow:
+    """One line of the table: ``kind`` (nash / active_br / learning / active_eq), a label, payoffs per agent."""
+
+    kind: str
+    label: str
+    opponent: str
+    payoffs: tuple[float, ...]
+    stderr: tuple[float, ...]
+    method: str
+    note: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"kind": self.kind, "label": self.label, "opponent": self.opponent, "payoffs": list(self.payoffs),
+                "stderr": list(self.stderr), "method": self.method, "note": self.note}
+
+
+@dataclass(frozen=True, eq=False)
+class Comparison:
+    """Result of :func:`compare` for one game: rows plus the Nash equilibria and settings (JSON-ready)."""
+
+    game: str
+    players: tuple[str, ...]
+    rows: tuple[ComparisonRow, ...]
+    nash: tuple[Any, ...] = field(repr=False)
+    settings: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"game": self.game, "players": list(self.players), "rows": [r.to_dict() for r in self.rows],
+                "nash": [e.to_dict() for e in self.nash], "settings": self.settings}
+
+    def rows_of(self, kind: str) -> list[ComparisonRow]:
+        return [r for r in self.rows if r.kind == kind]
+
+    def table(self) -> str:
+        """Aligned text table: kind, label, opponent, each agent's payoff (± stderr), method, note."""
+        headers = ["kind", "profile", "opponent"] + [f"{p}" for p in self.players] + ["method", "note"]
+        body = []
+        for r in self.rows:
+            pays = [f"{v:.3f}" + (f" ± {e:.3f}" if e > 0 else "") for v, e in zip(r.payoffs, r.stderr)]
+            body.append([r.kind, r.label, r.opponent] + pays + [r.method, r.note])
+        return f"== {self.game} ==\n" + _aligned(headers, body)
+
+
+def _aligned(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    widths = [max([len(h)] + [len(r[k]) for r in rows]) for k, h in enumerate(headers)]
+    fmt = lambda row: "  ".join(v.ljust(w) for v, w in zip(row, widths)).rstrip()  # noqa: E731
+    return "\n".join([fmt(headers), "  ".join("-" * w for w in widths)] + [fmt(r) for r in rows])
+
+
+def _as_game(game: Any) -> tuple[str, NormalFormGame | None, StochasticGame]:
+    if isinstance(game, str):
+        game = load_game(game)
+    if isinstance(game, IteratedGame):
+        return game.name or "iterated game", game.stage, game
+    if isinstance(game, NormalFormGame):
+        return game.name or "game", game, IteratedGame(game, memory=1)
+    if isinstance(game, StochasticGame):
+        return game.name or "stochastic game", None, game
+    raise ArgumentTypeError(f"game must be a catalog name, NormalFormGame, IteratedGame or StochasticGame, "
+                            f"got {type(game).__name__}")
+
+
+def _fmt_strategy(s: np.ndarray) -> str:
+    return "[" + ",".join(f"{p:.3g}" for p in s) + "]"
+
+
+def compare(game: Any, opponents: Sequence[str] = DEFAULT_OPPONENTS, *, baselines: Sequence[str] = DEFAULT_BASELINES,
+            agent: int = 0, equilibrium: bool = True, steps: int = 1500, chains: int = 8,
+            search: dict[str, Any] | None = None, seed: int = 0, progress: bool = False) -> Comparison:
+    """Nash equilibria of the stage game vs active best responses / equilibria and learning outcomes.
+
+    ``opponents``: learner names (see :data:`LEARNERS`) seated as the agent other than ``agent``; ``baselines``:
+    learners seated as ``agent`` against each opponent (their achieved average rewards); ``steps``/``chains``:
+    simulation size for non-finite processes; ``search``: options for :func:`active_best_response`'s search.
+    Two-player games only.
+    """
+    name, stage, sg = _as_game(game)
+    if sg.num_players != 2:
+        raise ArgumentError(f"compare handles 2-player games, {name!r} has {sg.num_players} players")
+    if agent not in (0, 1):
+        raise ArgumentError(f"agent must be 0 or 1, got {agent!r}")
+    steps = check_positive_int(steps, "steps", minimum=10)
+    chains = check_positive_int(chains, "chains", minimum=2)
+    for o in list(opponents) + list(baselines):
+        if o not in LEARNERS:
+            raise ArgumentError(f"unknown learner {o!r}; known: {', '.join(sorted(LEARNERS))}")
+    other = 1 - agent
+    search = dict(population=16, generations=3, chains=2, steps=400, eval_chains=8) | dict(search or {})
+    rows: list[ComparisonRow] = []
+    nash_eqs: tuple[Any, ...] = ()
+    if stage is not None:
+        from .. import nash
+        nash_eqs = tuple(nash.solve(stage))
+        for eq in nash_eqs:
+            label = " / ".join(_fmt_strategy(s) for s in eq.strategies)
+            rows.append(ComparisonRow("nash", label, "-", tuple(float(v) for v in eq.payoffs), (0.0, 0.0),
+                                      eq.method, "pure" if eq.is_pure else "mixed"))
+    work = [(o, b) for o in opponents for b in ["__br__"] + list(baselines)]
+    it = work
+    if progress:
+        from tqdm.auto import tqdm
+        it = tqdm(work, desc=f"compare {name}", leave=False)
+    for k, (opp, who) in enumerate(it):
+        seats: list[Any] = [None, None]
+        seats[other] = make_learner(opp, sg, other)
+        if who == "__br__":
+            seats[agent] = _uniform(sg, agent)
+            amg = ActiveMarkovGame(sg, seats)
+            br = active_best_response(amg, agent, "inf", seed=seed + k, **search)
+            stderr = tuple(float(e) for e in br.evaluation.stderr)
+            rows.append(ComparisonRow("active_br", f"active BR ({agent_label(agent)})", opp,
+                                      tuple(float(v) for v in br.values), stderr, br.method,
+                                      "" if br.evaluation.converged else "not converged"))
+            if equilibrium and amg.finite:
+                eq = active_equilibrium(amg.replace(agent, br.learner), max_rounds=6, seed=seed + k, **search)
+                rows.append(ComparisonRow("active_eq", "alternating BRs", opp, tuple(float(v) for v in eq.values),
+                                          tuple(float(e) for e in eq.stderr), "exact",
+                                          f"converged, max gain {eq.max_improvement:.2g}" if eq.converged
+                                          else f"no convergence in {eq.rounds} rounds"))
+        else:
+            seats[agent] = make_learner(who, sg, agent)
+            amg = ActiveMarkovGame(sg, seats)
+            ev = active_average_reward(amg, steps=steps, chains=chains, seed=seed + k)
+            rows.append(ComparisonRow("learning", who, opp, tuple(float(v) for v in ev.values),
+                                      tuple(float(e) for e in ev.stderr), ev.method,
+                                      "" if ev.converged else "not converged"))
+    return Comparison(name, tuple(sg.player_names), tuple(rows), nash_eqs,
+                      {"opponents": list(opponents), "baselines": list(baselines), "agent": agent, "steps": steps,
+                       "chains": chains, "seed": seed, "search": search})
+
+
+def agent_label(agent: int) -> str:
+    return "row" if agent == 0 else "column"
+
+
+def policy_trajectories(game: Any, learners: Sequence[Any], steps: int = 1000, seed: int = 0,
+                        smooth: int = 25) -> np.ndarray:
+    """Each agent's probability of its first action along one run, smoothed: ``(T, 2)`` for 2-player games.
+
+    The probability is the one played at the visited state; ``smooth`` is a moving-average window.
+    """
+    _, _, sg = _as_game(game)
+    amg = ActiveMarkovGame(sg, learners)
+    ro = amg.simulate(steps, batch=1, seed=seed, record_policies=True)
+    traj = np.stack([ro.action_probs[i][:, 0, 0] for i in range(2)], axis=1)
+    if smooth > 1 and steps > smooth:
+        kernel = np.ones(smooth) / smooth
+        traj = np.stack([np.convolve(traj[:, i], kernel, mode="valid") for i in range(2)], axis=1)
+    return traj
+
+
+DEMO_GAMES = ("bach_or_stravinsky", "prisoners_dilemma", "matching_pennies", "cooperative", "stag_hunt", "chicken")
+
+
+def demo_comparison(out_dir: Any, progress: bool = True, games: Sequence[str] = DEMO_GAMES, seed: int = 0) -> str:
+    """Run :func:`compare` on the catalog's 2x2 games, save the tables (JSON) and a trajectories figure; return text.
+
+    Sized for ``activeq demo`` (about a minute on two cores): opponents Q persona, naive, fictitious play,
+    tit-for-tat; baseline a naive learner.
+    """
+    import json
+    from pathlib import Path
+
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    texts, payload = [], []
+    for k, g in enumerate(games):
+        c = compare(g, baselines=("naive",), steps=800, chains=4, seed=seed + k, progress=progress,
+                    search=dict(population=12, generations=2, chains=1, steps=300, eval_chains=4))
+        texts.append(c.table())
+        payload.append(c.to_dict())
+    (out / "active_vs_nash.json").write_text(json.dumps(payload, indent=1))
+    fig = trajectories_figure(games[:4], seed=seed)
+    fig.savefig(out / "active_trajectories.png", dpi=110)
+    import matplotlib.pyplot as plt
+
+    plt.close(fig)
+    text = "\n\n".join(texts)
+    (out / "active_vs_nash.txt").write_text(text + "\n")
+    return text
+
+
+TRAJECTORY_PAIRS = (("naive vs naive", "naive", "naive"), ("LOLA vs naive", "lola", "naive"),
+                    ("naive vs Q persona", "naive", "q_persona"))
+
+
+def trajectories_figure(games: Sequence[Any] = DEMO_GAMES[:4], pairs: Sequence[tuple[str, str, str]] = TRAJECTORY_PAIRS,
+                        runs: int = 2, steps: int = 600, seed: int = 0) -> Any:
+    """One unit-square panel per 2x2 game: policy trajectories of learner pairs, Nash equilibria as stars.
+
+    Naive/LOLA learners start from random logits (scale 1, per run seed) so runs start at different points.
+    """
+    import matplotlib.pyplot as plt
+
+    from .. import nash
+    from ..plot.trajectories import plot_trajectories
+
+    games = list(games)
+    fig, axes = plt.subplots(1, len(games), figsize=(3.6 * len(games), 3.8), squeeze=False)
+    for ax, g in zip(axes[0], games):
+        name, stage, sg = _as_game(g)
+        if stage is None or stage.num_actions != (2, 2):
+            raise ArgumentError(f"trajectories need 2x2 games, {name!r} is not one")
+        data: dict[str, list[np.ndarray]] = {}
+        for label, a, b in pairs:
+            data[label] = []
+            for r in range(runs):
+                seats = []
+                for seat, who in enumerate((a, b)):
+                    lrn = make_learner(who, sg, seat)
+                    if isinstance(lrn, NaiveLearner):  # LOLA too
+                        lrn.init_scale = 1.0
+                    seats.append(lrn)
+                data[label].append(policy_trajectories(sg, seats, steps=steps, seed=seed + 97 * r))
+        pts = [(float(e.strategies[0][0]), float(e.strategies[1][0])) for e in nash.solve(stage)]
+        plot_trajectories(ax, data, pts, title=stage.title or name, action_names=stage.action_names[0])
+    fig.tight_layout()
+    return fig
