@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import SolverError
-from ..games import NormalFormGame
+from ..games import NormalFormGame, StochasticGame
 from .equilibrium import Equilibrium, certify, deduplicate
 from .registry import METHODS, Method, applicable
 
@@ -56,13 +56,13 @@ def solve(game: NormalFormGame | Any, method: str = "auto", *, all: bool = True,
 def _as_game(game: Any) -> NormalFormGame:
     if isinstance(game, NormalFormGame):
         return game
-    if hasattr(game, "payoffs") and not isinstance(game, np.ndarray):
-        raise SolverError(f"game must be a NormalFormGame (or a payoff tensor), got {type(game).__name__}; "
-                          "stochastic games are solved by activeq.nash.stochastic")
-    try:
-        return NormalFormGame(game)
-    except TypeError:
-        raise SolverError(f"game must be a NormalFormGame or a payoff tensor, got {type(game).__name__}") from None
+    if isinstance(game, StochasticGame):
+        raise SolverError("game is a StochasticGame; solve() handles normal-form games. Use "
+                          "activeq.nash.stochastic (shapley, stationary) for stochastic games")
+    if not isinstance(game, (np.ndarray, list, tuple)):
+        raise SolverError(f"game must be a NormalFormGame or a payoff tensor (n_players, *n_actions), "
+                          f"got {type(game).__name__}")
+    return NormalFormGame(game)
 
 
 def _choose(game: NormalFormGame, method: Any, all: bool) -> str:
