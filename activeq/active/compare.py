@@ -245,7 +245,7 @@ TRAJECTORY_PAIRS = (("naive vs naive", "naive", "naive"), ("LOLA vs naive", "lol
 
 
 def trajectories_figure(games: Sequence[Any] = DEMO_GAMES[:4], pairs: Sequence[tuple[str, str, str]] = TRAJECTORY_PAIRS,
-                        runs: int = 2, steps: int = 600, seed: int = 0) -> Any:
+                        runs: int = 1, steps: int = 400, seed: int = 0) -> Any:
     """One unit-square panel per 2x2 game: policy trajectories of learner pairs, Nash equilibria as stars.
 
     Naive/LOLA learners start from random logits (scale 1, per run seed) so runs start at different points.
@@ -273,6 +273,7 @@ def trajectories_figure(games: Sequence[Any] = DEMO_GAMES[:4], pairs: Sequence[t
                     seats.append(lrn)
                 data[label].append(policy_trajectories(sg, seats, steps=steps, seed=seed + 97 * r))
         pts = [(float(e.strategies[0][0]), float(e.strategies[1][0])) for e in nash.solve(stage)]
-        plot_trajectories(ax, data, pts, title=stage.title or name, action_names=stage.action_names[0])
+        plot_trajectories(ax, data, pts, title=stage.title or name,
+                          action_names=(stage.action_names[0][0], stage.action_names[1][0]))
     fig.tight_layout()
     return fig

@@ -15,6 +15,8 @@ def plot_trajectories(ax: Any, trajectories: Mapping[str, Sequence[np.ndarray]],
                       *, title: str | None = None, action_names: Sequence[str] | None = None) -> Any:
     """Draw ``trajectories`` (label -> list of ``(T, 2)`` arrays) on ``ax``; mark ``nash`` points (x, y) with stars.
 
+    ``action_names``: (row player's first action, column player's first action) for the axis labels.
+
     Each run starts with a circle and ends with a square; one colour per label.
     """
     import matplotlib.pyplot as plt

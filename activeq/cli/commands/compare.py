@@ -1,0 +1,59 @@
+"""``activeq compare GAME``: Nash equilibria of the stage game vs active best responses, equilibria and learning.
+
+One table per game (see :func:`activeq.active.compare`); ``--out DIR`` also writes the JSON and, for 2x2 games, the
+policy-trajectories figure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from ..output import add_json_flag, print_json
+
+
+def _names(text: str) -> list[str]:
+    return [t.strip() for t in text.split(",") if t.strip()]
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("compare", help="active best responses / equilibria vs Nash equilibria for a 2-player game")
+    p.add_argument("game", help="catalog name or path of a 2-player game (iterated with memory 1)")
+    p.add_argument("--opponents", default="q_persona,naive,fictitious_play,tit_for_tat",
+                   help="comma-separated opponent learners (q_persona, naive, naive_sampled, lola, fictitious_play, "
+                        "tit_for_tat, win_stay_lose_shift, uniform)")
+    p.add_argument("--baselines", default="naive", help="comma-separated learners seated against each opponent")
+    p.add_argument("--steps", type=int, default=1000, help="simulation steps for learning processes")
+    p.add_argument("--chains", type=int, default=8, help="independent chains per simulation")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--out", default=None, help="directory for compare.json (+ trajectories.png for 2x2 games)")
+    p.add_argument("--quiet", action="store_true", help="no progress bars")
+    add_json_flag(p)
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from ...active.compare import compare, trajectories_figure
+
+    result = compare(args.game, _names(args.opponents), baselines=_names(args.baselines), steps=args.steps,
+                     chains=args.chains, seed=args.seed, progress=not (args.quiet or args.json))
+    if args.out:
+        out = Path(args.out)
+        out.mkdir(parents=True, exist_ok=True)
+        (out / "compare.json").write_text(json.dumps(result.to_dict(), indent=1))
+        stage = result.nash and len(result.nash[0].strategies) == 2 and all(len(s) == 2 for s in result.nash[0].strategies)
+        if stage:
+            import matplotlib
+
+            matplotlib.use("Agg")
+            import matplotlib.pyplot as plt
+
+            fig = trajectories_figure([args.game], seed=args.seed)
+            fig.savefig(out / "trajectories.png", dpi=110)
+            plt.close(fig)
+    if args.json:
+        print_json(result.to_dict())
+    else:
+        print(result.table())
+    return 0
