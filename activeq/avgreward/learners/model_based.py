@@ -34,7 +34,7 @@ class _ModelLearner(Learner):
     """Shared parts: the model, epsilon-greedy acting on a deterministic policy, the chain evaluator."""
 
     def __init__(self, num_states: int, num_actions: int, *, epsilon: float = 0.05, prior: float = 0.1,
-                 optimism: float = 1.0, optimism_weight: float = 1.0, solver: str = "fast",
+                 optimism: float = 1.0, optimism_weight: float = 0.1, solver: str = "fast",
                  refresh_every: int | None = None, tie_tol: float = 1e-9):
         super().__init__(num_states, num_actions)
         self.epsilon = check_epsilon(epsilon)
@@ -95,7 +95,7 @@ class OffPolicyRho(_ModelLearner):
 
     name = "rho_off"
 
-    def __init__(self, num_states: int, num_actions: int, *, num_updates: int = 2, sampling: str = "uniform",
+    def __init__(self, num_states: int, num_actions: int, *, num_updates: int = 2, sampling: str = "stationary",
                  **kwargs: Any):
         super().__init__(num_states, num_actions, **kwargs)
         self.num_updates = check_positive_int(num_updates, "num_updates")
@@ -129,7 +129,7 @@ class RhoPolicyGradient(_ModelLearner):
 
     name = "rho_pg"
 
-    def __init__(self, num_states: int, num_actions: int, *, lr: float = 1.0, epsilon: float = 0.0, **kwargs: Any):
+    def __init__(self, num_states: int, num_actions: int, *, lr: float = 5.0, epsilon: float = 0.0, **kwargs: Any):
         self.lr = check_in_range(lr, "lr", 0.0, None, low_open=True)
         self.theta = np.zeros((num_states, num_actions))
         super().__init__(num_states, num_actions, epsilon=epsilon, **kwargs)
