@@ -8,13 +8,14 @@ same opponent, and the active equilibrium reached by alternating best responses 
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
 
 import numpy as np
 
 from .._checks import check_positive_int
-from ..errors import ArgumentError, ArgumentTypeError
+from ..errors import ArgumentError, ArgumentTypeError, ConvergenceWarning
 from ..games import IteratedGame, NormalFormGame, StochasticGame, load_game
 from .best_response import active_best_response
 from .equilibrium import active_equilibrium
@@ -172,7 +173,9 @@ def compare(game: Any, opponents: Sequence[str] = DEFAULT_OPPONENTS, *, baseline
                                       tuple(float(v) for v in br.values), stderr, br.method,
                                       "" if br.evaluation.converged else "not converged"))
             if equilibrium and amg.finite:
-                eq = active_equilibrium(amg.replace(agent, br.learner), max_rounds=6, seed=seed + k, **search)
+                with warnings.catch_warnings():  # non-convergence is reported in the row's note instead
+                    warnings.simplefilter("ignore", ConvergenceWarning)
+                    eq = active_equilibrium(amg.replace(agent, br.learner), max_rounds=6, seed=seed + k, **search)
                 rows.append(ComparisonRow("active_eq", "alternating BRs", opp, tuple(float(v) for v in eq.values),
                                           tuple(float(e) for e in eq.stderr), "exact",
                                           f"converged, max gain {eq.max_improvement:.2g}" if eq.converged
