@@ -212,28 +212,38 @@ def policy_trajectories(game: Any, learners: Sequence[Any], steps: int = 1000, s
     return traj
 
 
-DEMO_GAMES = ("bach_or_stravinsky", "prisoners_dilemma", "matching_pennies", "cooperative", "stag_hunt", "chicken")
+DEMO_GAMES = ("bach_or_stravinsky", "prisoners_dilemma", "matching_pennies", "cooperative", "stag_hunt", "chicken",
+              "coordination", "prisoners_dilemma_shaping")
 
 
-def demo_comparison(out_dir: Any, progress: bool = True, games: Sequence[str] = DEMO_GAMES, seed: int = 0) -> str:
-    """Run :func:`compare` on the catalog's 2x2 games, save the tables (JSON) and a trajectories figure; return text.
+def demo_comparison(out_dir: Any, progress: bool = True, games: Sequence[str] | None = None, seed: int = 0) -> str:
+    """Run :func:`compare` on the catalog's 2x2 games, save the tables (JSON, text) and a trajectories figure.
 
-    Sized for ``activeq demo`` (about a minute on two cores): opponents Q persona, naive, fictitious play,
-    tit-for-tat; baseline a naive learner.
+    Sized for ``activeq demo`` (one to two minutes on two cores): opponents Q persona, naive learner, fictitious play
+    and tit-for-tat; a naive learner as the baseline; small search and simulation budgets. Returns the tables' text.
     """
     import json
     from pathlib import Path
 
+    from ..games import list_games
+
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
+    if games is None:
+        known = {e.name for e in list_games()}
+        games = [g for g in DEMO_GAMES if g in known]
     texts, payload = [], []
-    for k, g in enumerate(games):
-        c = compare(g, baselines=("naive",), steps=800, chains=4, seed=seed + k, progress=progress,
-                    search=dict(population=12, generations=2, chains=1, steps=300, eval_chains=4))
+    it = list(enumerate(games))
+    if progress:
+        from tqdm.auto import tqdm
+        it = tqdm(it, desc="active vs Nash")
+    for k, g in it:
+        c = compare(g, baselines=("naive",), steps=400, chains=2, seed=seed + k, progress=False,
+                    search=dict(population=8, generations=1, chains=1, steps=250, eval_chains=2, eval_steps=400))
         texts.append(c.table())
         payload.append(c.to_dict())
     (out / "active_vs_nash.json").write_text(json.dumps(payload, indent=1))
-    fig = trajectories_figure(games[:4], seed=seed)
+    fig = trajectories_figure(list(games)[:4], pairs=TRAJECTORY_PAIRS[::2], steps=300, seed=seed)
     fig.savefig(out / "active_trajectories.png", dpi=110)
     import matplotlib.pyplot as plt
 
