@@ -25,6 +25,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
+def _num(v: float) -> str:
+    """Round-off-free display: |v| < 1e-12 prints as 0."""
+    return f"{0.0 if abs(v) < 1e-12 else v:.3g}"
+
+
 def _section(title: str, quiet_json: bool) -> None:
     if not quiet_json:
         print(f"\n== {title} " + "=" * max(0, 72 - len(title)))
@@ -58,8 +63,8 @@ def run(args: argparse.Namespace) -> int:
         dt = time.perf_counter() - t0
         eq_json[e.name] = {"seconds": dt, "equilibria": [q.to_dict() for q in eqs]}
         for k, q in enumerate(eqs):
-            strat = "  ".join("(" + ", ".join(f"{p:.3g}" for p in s) + ")" for s in q.strategies)
-            eq_rows.append([e.name if k == 0 else "", strat, ", ".join(f"{v:.3g}" for v in q.payoffs),
+            strat = "  ".join("(" + ", ".join(_num(p) for p in s) + ")" for s in q.strategies)
+            eq_rows.append([e.name if k == 0 else "", strat, ", ".join(_num(v) for v in q.payoffs),
                             f"{q.max_regret:.1e}", q.method])
     report["nash"] = eq_json
     if not js:
@@ -74,9 +79,12 @@ def run(args: argparse.Namespace) -> int:
         if game.num_players != 2 or not game.is_zero_sum or game.discount is None:
             continue
         res = shapley(game)
-        sg_json[e.name] = {"values": res.values.tolist(), "error_bound": float(res.error_bound)}
+        normalised = (1.0 - game.discount) * res.values  # per-step value, comparable across discounts
+        sg_json[e.name] = {"values": res.values.tolist(), "normalised_values": normalised.tolist(),
+                           "discount": game.discount, "error_bound": float(res.error_bound)}
         if not js:
-            print(f"{e.name}: state values {[round(float(v), 6) for v in res.values]} "
+            print(f"{e.name} (discount {game.discount:g}): state values ({', '.join(_num(v) for v in res.values)}), "
+                  f"per step (1-discount)*V = ({', '.join(_num(v) for v in normalised)}) "
                   f"(error bound {res.error_bound:.1e}, {res.iterations} iterations)")
     report["shapley"] = sg_json
 
