@@ -5,7 +5,7 @@ every profile and returns deduplicated, deterministically sorted :class:`Equilib
 Solver modules register themselves on import (see :mod:`activeq.nash.registry`), so each is imported here.
 """
 
-from .equilibrium import Equilibrium, deduplicate, is_nash, make_equilibrium, nash_conv, regrets
+from .equilibrium import Equilibrium, certify, deduplicate, is_nash, make_equilibrium, nash_conv, regrets
 from .registry import METHODS, applicable, register
 
 # 2-player and pure methods (each module registers its method on import)
@@ -13,5 +13,5 @@ from . import pure, support, vertex, lemke_howson, zerosum  # noqa: E402,F401
 from .zerosum import MatrixGameSolution, solve_matrix_game  # noqa: E402
 from .solve import solve  # noqa: E402
 
-__all__ = ["solve", "Equilibrium", "is_nash", "regrets", "nash_conv", "make_equilibrium", "deduplicate",
+__all__ = ["solve", "Equilibrium", "is_nash", "regrets", "nash_conv", "make_equilibrium", "certify", "deduplicate",
            "METHODS", "applicable", "register", "solve_matrix_game", "MatrixGameSolution"]

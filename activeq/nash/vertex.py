@@ -5,24 +5,24 @@ With payoffs made positive, the best-response polytopes are
 ``Q = {y >= 0 : A y <= 1}`` (labels: ``i`` when ``(A y)_i = 1``, ``m + j`` when ``y_j = 0``).
 The extreme equilibria are the completely labelled vertex pairs ``(x, y) != (0, 0)``, normalised.
 
-Fast path (nondegenerate games): enumerate only the vertices of the polytope of smaller dimension. A vertex
-``x`` with exactly ``m`` labels fixes the ``n`` labels its partner must carry, so the partner is the unique
-solution of ``A[supp x, BR(x)] y = 1`` (zero off ``BR(x)``), found by one batched solve per support size.
-If any vertex has more than ``m`` labels or a system is singular, the game is degenerate at that vertex and
-we enumerate both polytopes and match label sets (bitmasks), which finds every pair including those on
-equilibrium components.
+Fast path (nondegenerate games): enumerate only the vertices of the polytope of smaller dimension (one Qhull
+run on its polar; QuantEcon's method runs Qhull on both polytopes). A vertex ``x`` with exactly ``m`` labels
+fixes the ``n`` labels its partner must carry, so the partner is the unique solution of
+``A[supp x, BR(x)] y = 1`` (zero off ``BR(x)``), solved per vertex in a numba kernel.
+If any vertex has more than ``m`` labels or a system is (near-)singular, the game is degenerate there and we
+enumerate both polytopes and match label sets (bitmasks), which finds every pair including the extreme points
+of equilibrium components.
 """
 
 from __future__ import annotations
 
+from math import comb
+
 import numpy as np
+from scipy.spatial import ConvexHull, QhullError
 
 from ..games import NormalFormGame
 from .equilibrium import Equilibrium, certify
-from math import comb
-
-from scipy.spatial import ConvexHull, QhullError
-
 from .polytope import BRUTE_FORCE_LIMIT, QHULL_OPTIONS, Vertices, label_keys, refine, vertices
 from .registry import register
 
@@ -102,7 +102,6 @@ def _partners(A1: np.ndarray, VP: Vertices, tol: float) -> list[LabelledPair] | 
         status, Y, ok = kernel(A1, VP.tight, tol, 1e-9)
         if status:
             return None
-        m = A1.shape[0]
         tight_y = np.concatenate([(1.0 - Y[ok] @ A1.T) <= tol, Y[ok] <= tol], axis=1)
         return [(x, tx, y, ty) for x, tx, y, ty in zip(VP.points[ok], VP.tight[ok], Y[ok], tight_y)]
     return _partners_numpy(A1, VP, tol)
