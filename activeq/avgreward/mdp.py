@@ -27,6 +27,7 @@ import scipy.sparse as sp
 
 from .._checks import as_float_array, check_choice, check_in_range, check_positive_int
 from ..errors import ArgumentError, ChainError, ConvergenceWarning
+from ..games.sparse_mdp import SparseMDP
 from ..games.stochastic import StochasticGame
 from .chains import STOCHASTIC_TOL, ChainStructure, GainBias, gain_bias
 
@@ -34,87 +35,6 @@ __all__ = ["SparseMDP", "AverageRewardSolution", "as_sparse_mdp", "policy_chain"
            "solve_average_reward"]
 
 METHODS = ("policy_iteration", "relative_value_iteration")
-
-
-@dataclass(frozen=True)
-class SparseMDP:
-    """A finite MDP with sparse transitions: ``rewards (S, A)``, ``transitions`` CSR ``(S * A, S)``.
-
-    ``legal`` is an optional boolean mask ``(S, A)`` (default: every action legal). Validated on creation;
-    arrays are read-only.
-    """
-
-    rewards: np.ndarray
-    transitions: sp.csr_matrix
-    legal: np.ndarray | None = None
-
-    def __post_init__(self) -> None:
-        R = as_float_array(self.rewards, "rewards", ndim=2, error=ChainError)
-        S, A = R.shape
-        if S == 0 or A == 0:
-            raise ChainError(f"rewards must have at least one state and one action, got shape {R.shape}")
-        if sp.issparse(self.transitions):
-            T = sp.csr_matrix(self.transitions, dtype=np.float64, copy=True)
-        else:
-            Td = as_float_array(self.transitions, "transitions", error=ChainError)
-            if Td.shape == (S, A, S):
-                Td = Td.reshape(S * A, S)
-            T = sp.csr_matrix(Td)
-        if T.shape != (S * A, S):
-            raise ChainError(f"transitions must have shape (S * A, S) = {(S * A, S)} (row s * A + a), got {T.shape}")
-        T.sum_duplicates()
-        if T.nnz and not np.all(np.isfinite(T.data)):
-            raise ChainError("transitions must be finite")
-        if T.nnz and T.data.min() < -STOCHASTIC_TOL:
-            raise ChainError(f"transitions must be non-negative, got {T.data.min():.3g}")
-        T.data = np.clip(T.data, 0.0, None)
-        T.eliminate_zeros()
-        sums = np.asarray(T.sum(axis=1)).ravel()
-        bad = np.abs(sums - 1.0) > STOCHASTIC_TOL * max(1.0, np.sqrt(S))
-        if bad.any():
-            k = int(np.flatnonzero(bad)[0])
-            raise ChainError(f"transitions[s={k // A}, a={k % A}, :] must sum to 1, sums to {sums[k]:.12g}")
-        T = sp.csr_matrix(sp.diags(1.0 / sums) @ T)
-        T.sort_indices()
-        if self.legal is None:
-            legal = np.ones((S, A), dtype=bool)
-        else:
-            legal = np.asarray(self.legal, dtype=bool)
-            if legal.shape != (S, A):
-                raise ChainError(f"legal must have shape {(S, A)}, got {legal.shape}")
-            if not legal.any(axis=1).all():
-                raise ChainError(f"legal leaves no action in state {int(np.flatnonzero(~legal.any(axis=1))[0])}")
-            legal = legal.copy()
-        R = R.copy()
-        R.setflags(write=False)
-        legal.setflags(write=False)
-        object.__setattr__(self, "rewards", R)
-        object.__setattr__(self, "transitions", T)
-        object.__setattr__(self, "legal", legal)
-
-    @property
-    def num_states(self) -> int:
-        return self.rewards.shape[0]
-
-    @property
-    def num_actions(self) -> int:
-        return self.rewards.shape[1]
-
-    @classmethod
-    def from_game(cls, game: StochasticGame) -> "SparseMDP":
-        """The sparse form of a one-player :class:`StochasticGame`."""
-        if not isinstance(game, StochasticGame):
-            raise ArgumentError(f"game must be a StochasticGame, got {type(game).__name__}")
-        if not game.is_mdp:
-            raise ArgumentError(f"game must have one player (an MDP), got {game.num_players} players")
-        S, A = game.num_states, game.num_actions[0]
-        return cls(game.rewards[:, 0, :], sp.csr_matrix(game.transitions.reshape(S * A, S)), game.legal_actions[0])
-
-    def to_game(self, **kwargs: Any) -> StochasticGame:
-        """The dense one-player :class:`StochasticGame` (memory ``8 S^2 A`` bytes)."""
-        S, A = self.rewards.shape
-        dense = self.transitions.toarray().reshape(S, A, S)
-        return StochasticGame.mdp(self.rewards, dense, legal_actions=[self.legal], **kwargs)
 
 
 def as_sparse_mdp(mdp: Any, name: str = "mdp") -> SparseMDP:
@@ -219,14 +139,39 @@ def _greedy(q: np.ndarray, current: np.ndarray, tol: float) -> tuple[np.ndarray,
     return np.where(improve, best, current), improve
 
 
-def _policy_iteration(m: SparseMDP, tol: float, max_iter: int) -> tuple[np.ndarray, GainBias, int]:
+def _warm_start(m: SparseMDP, sweeps: int, tau: float = 0.5) -> np.ndarray:
+    """Greedy policy after a few relative value iteration sweeps (stopping early once the span is small): a start
+    for policy iteration that avoids near-reducible initial chains (whose gains ~1e-12 are numerically useless)."""
     S, A = m.rewards.shape
     scale = max(1.0, float(np.abs(m.rewards).max()))
     R = np.where(m.legal, m.rewards, -np.inf)
-    d = np.argmax(R, axis=1)
+    h = np.zeros(S)
+    q = R
+    for _ in range(sweeps):
+        q = R + tau * _backup(m, h) + (1.0 - tau) * h[:, None]
+        v = q.max(axis=1)
+        diff = v - h
+        h = v - v[0]
+        if diff.max() - diff.min() <= 1e-6 * scale:
+            break
+    return np.argmax(q, axis=1)
+
+
+def _policy_iteration(m: SparseMDP, tol: float, max_iter: int, warm_sweeps: int
+                      ) -> tuple[np.ndarray, GainBias, int, bool]:
+    S, A = m.rewards.shape
+    scale = max(1.0, float(np.abs(m.rewards).max()))
+    d = _warm_start(m, warm_sweeps) if warm_sweeps else np.argmax(np.where(m.legal, m.rewards, -np.inf), axis=1)
     eye = np.eye(A)
+    seen: dict[bytes, float] = {}
     for it in range(1, max_iter + 1):
         ev = gain_bias(*_chain(m, eye[d]))
+        key = d.tobytes()
+        if key in seen:  # round-off made improvement cycle: the policies on the cycle are equally good
+            warnings.warn("policy iteration revisited a policy (round-off in nearly-tied or near-reducible "
+                          "policies); returning it", ConvergenceWarning, stacklevel=3)
+            return d, ev, it, False
+        seen[key] = float(np.mean(ev.gain))
         gq = _backup(m, np.asarray(ev.gain))
         d_new, improved = _greedy(gq, d, tol * scale)
         if improved.any():
@@ -237,7 +182,7 @@ def _policy_iteration(m: SparseMDP, tol: float, max_iter: int) -> tuple[np.ndarr
         hq = np.where(keep, m.rewards + _backup(m, np.asarray(ev.bias)), -np.inf)
         d_new, improved = _greedy(hq, d, tol * scale)
         if not improved.any():
-            return d, ev, it
+            return d, ev, it, True
         d = d_new
     raise ChainError(f"policy iteration did not terminate in max_iter={max_iter} iterations "
                      f"(ties within tol={tol:g} cycling?)")
@@ -274,14 +219,17 @@ def _relative_value_iteration(m: SparseMDP, tol: float, max_iter: int, tau: floa
 
 
 def solve_average_reward(mdp: Any, method: str = "policy_iteration", *, tol: float = 1e-9,
-                         max_iter: int | None = None, tau: float = 0.5) -> AverageRewardSolution:
+                         max_iter: int | None = None, tau: float = 0.5,
+                         warm_start: int = 1000) -> AverageRewardSolution:
     """Optimal gain, bias and a deterministic optimal policy of a finite MDP under the average-reward criterion.
 
     ``mdp``: a one-player StochasticGame or a :class:`SparseMDP`. ``method``: ``"policy_iteration"`` (exact,
     unichain and multichain; ``tol`` is the tie tolerance) or ``"relative_value_iteration"`` (needs a constant
     optimal gain; stops when the span of the Bellman residual is below ``tol``; ``tau`` is the aperiodicity
-    transform). ``tol`` is relative to ``max(1, max |r|)``. The returned gain and bias are those of the returned
-    policy, evaluated exactly.
+    transform). ``tol`` is relative to ``max(1, max |r|)``. Policy iteration starts from the greedy policy of up to
+    ``warm_start`` relative value iteration sweeps (0: from the greedy immediate-reward policy); the start only
+    changes how many exact evaluations are needed, not the answer. The returned gain and bias are those of the
+    returned policy, evaluated exactly.
     """
     m = as_sparse_mdp(mdp)
     check_choice(method, "method", METHODS)
@@ -289,8 +237,8 @@ def solve_average_reward(mdp: Any, method: str = "policy_iteration", *, tol: flo
     tau = check_in_range(tau, "tau", 0.0, 1.0, low_open=True)
     if method == "policy_iteration":
         max_iter = 10 * m.num_states * m.num_actions + 10 if max_iter is None else check_positive_int(max_iter, "max_iter")
-        d, ev, it = _policy_iteration(m, tol, max_iter)
-        converged = True
+        warm = check_positive_int(warm_start, "warm_start", minimum=0)
+        d, ev, it, converged = _policy_iteration(m, tol, max_iter, warm)
     else:
         if tau >= 1.0 - 1e-12:
             tau = 1.0

@@ -90,6 +90,6 @@ def generate(name: str, **params: Any) -> Any:
 
 
 # Generator modules register themselves on import (keep these at the bottom).
-from . import grid, zero_sum  # noqa: E402,F401
+from . import grid, scalable, zero_sum  # noqa: E402,F401
 
 __all__ = ["Generator", "GENERATORS", "register_generator", "get_generator", "generate", "KINDS"]
