@@ -4,10 +4,12 @@
   average-reward soft actor-critic on (s, z) with a learned gain rho (differential target r - rho + V(s', z')).
 - :class:`LiliAgent`: the same with a discounted target r + gamma V(s', z').
 - :class:`Match`: batched training loop against each other or ``activeq.active`` learners, with checkpoint/resume.
-- :class:`PettingZooAgent`: lets either agent act in a PettingZoo ``ParallelEnv`` (``act`` / ``observe``).
+- :class:`EnvPlayer` / :func:`play`: either agent acting in a PettingZoo ``ParallelEnv`` (``act`` / ``observe``).
+- ``reproductions``: the original experiments as ready-made matches; ``reference``: a one-seed implementation.
 """
 
 from .agent import PRESETS, FurtherAgent, FurtherConfig, LiliAgent
+from .env_adapter import EnvPlayer, play
 from .runner import Match, MatchResult
 
-__all__ = ["FurtherAgent", "LiliAgent", "FurtherConfig", "PRESETS", "Match", "MatchResult"]
+__all__ = ["FurtherAgent", "LiliAgent", "FurtherConfig", "PRESETS", "Match", "MatchResult", "EnvPlayer", "play"]

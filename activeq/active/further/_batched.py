@@ -30,7 +30,8 @@ class BatchedMLP(torch.nn.Module):
     ``forward(x)`` takes ``x`` of shape ``(copies, N, in)`` and returns ``(copies, N, out)``.
     """
 
-    def __init__(self, copies: int, sizes: Sequence[int], generator: torch.Generator | None = None):
+    def __init__(self, copies: int, sizes: Sequence[int], generator: torch.Generator | None = None,
+                 init: bool = True):
         super().__init__()
         self.copies = c = int(copies)
         self.sizes = tuple(int(s) for s in sizes)
@@ -46,8 +47,9 @@ class BatchedMLP(torch.nn.Module):
         for fan_in, fan_out in pairs:
             std = math.sqrt(2.0 / (fan_in + fan_out))
             n = fan_in * fan_out
-            with torch.no_grad():
-                flat[:, off:off + n] = torch.randn(c, n, generator=generator) * std
+            if init:
+                with torch.no_grad():
+                    flat[:, off:off + n] = torch.randn(c, n, generator=generator) * std
             w = torch.nn.Parameter(flat[:, off:off + n].view(c, fan_in, fan_out))
             w.grad = grad[:, off:off + n].view(c, fan_in, fan_out)
             off += n

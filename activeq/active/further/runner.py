@@ -208,7 +208,12 @@ class Match:
         return acts[0], acts[1]
 
     def step(self) -> torch.Tensor:
-        """Advance every seed by one transition; returns the rewards ``(B, 2)``."""
+        """Advance every seed by one transition (recorded in the result); returns the rewards ``(B, 2)``."""
+        r = self._step()
+        self.rewards = torch.cat([self.rewards, r.T.unsqueeze(-1)], dim=2)
+        return r
+
+    def _step(self) -> torch.Tensor:
         s = self.state
         policies = self._all_policies() if self._needs_policies else None
         a0, a1 = self._act()
@@ -256,7 +261,7 @@ class Match:
         try:
             while self.step_count < steps:
                 t = self.step_count
-                curve[:, :, t] = self.step().T
+                curve[:, :, t] = self._step().T
                 self.rewards = curve[:, :, :t + 1]
                 if bar is not None and (t + 1) % self.episode_length == 0:
                     bar.update(self.episode_length)

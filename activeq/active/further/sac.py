@@ -31,7 +31,7 @@ class SoftActorCritic(torch.nn.Module):
         n_peer = layout.num_actions[layout.peer]
         self.actor = BatchedMLP(seeds, (S + L, hidden, hidden, n_self), generator)
         self.critics = BatchedMLP(2 * seeds, (S + L + n_peer, hidden, hidden, n_self), generator)
-        self.targets = BatchedMLP(2 * seeds, self.critics.sizes)
+        self.targets = BatchedMLP(2 * seeds, self.critics.sizes, init=False)
         with torch.no_grad():
             self.targets.flat.copy_(self.critics.flat)
         for p in self.targets.parameters():
