@@ -10,13 +10,14 @@ from .learners import (LOLA, FixedPolicy, NaiveLearner, QPersona, SampledNaiveLe
                        WindowedFictitiousPlay, WinStayLoseShift, probs_to_logits)
 from .markov_game import ActiveMarkovGame, JointState, Rollout, as_stochastic_game
 from .objective import ActiveValue, active_average_reward, finite_joint_chain
-from .best_response import ActiveBestResponse, MetaPolicy, active_best_response, lookahead_sweep
+from .best_response import (ActiveBestResponse, MetaPolicy, TrackingMetaPolicy, active_best_response,
+                            lookahead_sweep)
 from .equilibrium import ActiveEquilibrium, active_equilibrium
 from .compare import Comparison, compare, demo_comparison, make_learner, policy_trajectories, trajectories_figure
 
 __all__ = ["DTYPE", "Learner", "LearnerBase", "Params", "Transition", "torch_generator", "FixedPolicy",
            "NaiveLearner", "SampledNaiveLearner", "LOLA", "QPersona", "WindowedFictitiousPlay", "TitForTat",
            "WinStayLoseShift", "probs_to_logits", "ActiveMarkovGame", "JointState", "Rollout", "as_stochastic_game",
-           "ActiveValue", "active_average_reward", "finite_joint_chain", "ActiveBestResponse", "MetaPolicy",
+           "ActiveValue", "active_average_reward", "finite_joint_chain", "ActiveBestResponse", "MetaPolicy", "TrackingMetaPolicy",
            "active_best_response", "lookahead_sweep", "ActiveEquilibrium", "active_equilibrium", "Comparison",
            "compare", "demo_comparison", "make_learner", "policy_trajectories", "trajectories_figure"]

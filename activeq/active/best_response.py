@@ -133,6 +133,57 @@ class PolicyBatch(LearnerBase):
         return params
 
 
+class TrackingMetaPolicy(LearnerBase):
+    """A meta-policy that conditions on the opponent's *current policy*: π_i(a | s, bin(π_j(a_0 | s))).
+
+    The agent keeps a copy of the opponent's learner (``tracked``, bound to the opponent's seat) and replays its update on
+    every transition, so it knows the opponent's parameters when the opponent's start is deterministic. The
+    opponent's probability of its first action at the current state is cut into ``bins`` equal bins.
+    ``tables``: ``(S, bins, A)`` for one policy, or ``(P, S, bins, A)`` with ``repeats`` chains per candidate.
+    Two-player games only.
+    """
+
+    def __init__(self, tables: Any, tracked: Any, bins: int = 2, repeats: int = 1, name: str = "tracking_meta_policy"):
+        super().__init__()
+        arr = np.asarray(tables, dtype=np.float64)
+        if arr.ndim == 3:
+            arr = arr[None]
+        if arr.ndim != 4 or arr.shape[2] != bins:
+            raise LearnerError(f"tables must have shape (S, bins={bins}, A) or (P, S, bins, A), got {np.shape(tables)}")
+        self.tables = torch.as_tensor(arr, dtype=DTYPE)
+        self.tracked = tracked
+        self.bins = int(bins)
+        self.repeats = int(repeats)
+        self.needs_policies = bool(getattr(tracked, "needs_policies", False))
+        self.name = name
+
+    @property
+    def table(self) -> np.ndarray:
+        """The (first) policy table ``(S, bins, A)``."""
+        return self.tables[0].numpy().copy()
+
+    def init(self, rng: torch.Generator, batch: int) -> Params:
+        P = self.tables.shape[0]
+        if P == 1:
+            tab = self.tables.expand(batch, *self.tables.shape[1:])
+        elif batch == P * self.repeats:
+            tab = self.tables.repeat_interleave(self.repeats, dim=0)
+        else:
+            raise LearnerError(f"{self.name} needs batch = candidates x repeats = {P * self.repeats}, got {batch}")
+        return {"table": tab, "tracked": self.tracked.init(rng, batch)}
+
+    def _bin(self, params: Params, state: torch.Tensor) -> torch.Tensor:
+        p0 = self.tracked.policy(params["tracked"], state)[:, 0]
+        return (p0 * self.bins).long().clamp(0, self.bins - 1)
+
+    def policy(self, params: Params, state: torch.Tensor) -> torch.Tensor:
+        b = torch.arange(state.shape[0])
+        return params["table"][b, state, self._bin(params, state)]
+
+    def update(self, params: Params, transition: Transition) -> Params:
+        return {"table": params["table"], "tracked": self.tracked.update(params["tracked"], transition)}
+
+
 # --------------------------------------------------------------------------------------------------
 # result
 # --------------------------------------------------------------------------------------------------
@@ -234,11 +285,17 @@ def _exact_best_response(amg: ActiveMarkovGame, agent: int) -> ActiveBestRespons
 # --------------------------------------------------------------------------------------------------
 # search over stationary policies
 # --------------------------------------------------------------------------------------------------
+def _candidates(amg: ActiveMarkovGame, agent: int, tables: np.ndarray, chains: int, meta: str, bins: int) -> Any:
+    if meta == "tracking":
+        return TrackingMetaPolicy(tables, amg.learners[1 - agent], bins=bins, repeats=chains)
+    return PolicyBatch(tables, repeats=chains)
+
+
 def _score(amg: ActiveMarkovGame, agent: int, tables: np.ndarray, lookahead: Lookahead, chains: int, steps: int,
-           burn_in: int, seed: int) -> np.ndarray:
-    """Objective of each candidate policy table ``(P, S, A)``: mean over ``chains`` common-random-number chains."""
+           burn_in: int, seed: int, meta: str = "stationary", bins: int = 2) -> np.ndarray:
+    """Objective of each candidate policy table ``(P, S, [bins,] A)``: mean over ``chains`` common-random-number chains."""
     P = tables.shape[0]
-    game_amg = amg.replace(agent, PolicyBatch(tables, repeats=chains))
+    game_amg = amg.replace(agent, _candidates(amg, agent, tables, chains, meta, bins))
     js, g = game_amg.init(P * chains, seed)
     with torch.no_grad():
         if lookahead == "inf":
@@ -264,23 +321,31 @@ def _softmax(z: np.ndarray) -> np.ndarray:
 
 def _search_best_response(amg: ActiveMarkovGame, agent: int, lookahead: Lookahead, *, population: int,
                           generations: int, chains: int, steps: int, burn_in: int, eval_chains: int,
-                          eval_steps: int, seed: Any, progress: bool) -> ActiveBestResponse:
+                          eval_steps: int, seed: Any, progress: bool, meta: str = "stationary",
+                          bins: int = 2) -> ActiveBestResponse:
     rng = as_generator(seed)
     crn = int(rng.integers(0, 2**31))
     S, Ai = amg.game.num_states, amg.game.num_actions[agent]
     L = 6.0
-    # seeds of the search: every deterministic policy (if few), the uniform policy, random logits
+    shape = (S, bins, Ai) if meta == "tracking" else (S, Ai)
+    # seeds of the search: every deterministic stationary policy (if few), every deterministic policy of the
+    # opponent's policy bin only (tracking), the uniform policy, random logits
     cands: list[np.ndarray] = []
     if Ai ** S <= 64:
         for combo in itertools.product(range(Ai), repeat=S):
             z = np.full((S, Ai), -L)
             z[np.arange(S), combo] = L
-            cands.append(z)
-    cands.append(np.zeros((S, Ai)))
+            cands.append(np.repeat(z[:, None], bins, axis=1) if meta == "tracking" else z)
+    if meta == "tracking" and Ai ** bins <= 64:
+        for combo in itertools.product(range(Ai), repeat=bins):
+            z = np.full((bins, Ai), -L)
+            z[np.arange(bins), combo] = L
+            cands.append(np.repeat(z[None], S, axis=0))
+    cands.append(np.zeros(shape))
     while len(cands) < population:
-        cands.append(rng.normal(0.0, 2.0, size=(S, Ai)))
+        cands.append(rng.normal(0.0, 2.0, size=shape))
     Z = np.stack(cands)
-    scores = _score(amg, agent, _softmax(Z), lookahead, chains, steps, burn_in, crn)
+    scores = _score(amg, agent, _softmax(Z), lookahead, chains, steps, burn_in, crn, meta, bins)
     evaluations = len(Z)
     sigma = 1.5
     it = range(generations)
@@ -293,7 +358,7 @@ def _search_best_response(amg: ActiveMarkovGame, agent: int, lookahead: Lookahea
         elite, elite_s = Z[order[:n_elite]], scores[order[:n_elite]]
         kids = elite[rng.integers(0, n_elite, size=population - n_elite)]
         kids = np.clip(kids + sigma * rng.normal(size=kids.shape), -2 * L, 2 * L)
-        kid_s = _score(amg, agent, _softmax(kids), lookahead, chains, steps, burn_in, crn)
+        kid_s = _score(amg, agent, _softmax(kids), lookahead, chains, steps, burn_in, crn, meta, bins)
         evaluations += len(kids)
         Z = np.concatenate([elite, kids])
         scores = np.concatenate([elite_s, kid_s])
@@ -303,8 +368,11 @@ def _search_best_response(amg: ActiveMarkovGame, agent: int, lookahead: Lookahea
     # snap near-deterministic rows so the policy reads cleanly (and finite chains stay small)
     policy = np.where(policy > 1 - 1e-3, 1.0, np.where(policy < 1e-3, 0.0, policy))
     policy = policy / policy.sum(axis=-1, keepdims=True)
-    fixed = FixedPolicy(policy, name=f"lookahead_{lookahead}_br[{agent}]")
-    played = amg.replace(agent, fixed)
+    if meta == "tracking":
+        chosen = TrackingMetaPolicy(policy, amg.learners[1 - agent], bins=bins, name=f"lookahead_{lookahead}_br[{agent}]")
+    else:
+        chosen = FixedPolicy(policy, name=f"lookahead_{lookahead}_br[{agent}]")
+    played = amg.replace(agent, chosen)
     if played.finite and not played.needs_policies:
         ev = active_average_reward(played, "exact")
     else:
@@ -312,7 +380,7 @@ def _search_best_response(amg: ActiveMarkovGame, agent: int, lookahead: Lookahea
                                    chains=eval_chains, seed=int(rng.integers(0, 2**31)))
     return ActiveBestResponse(agent, lookahead, float(ev.values[agent]), float(ev.stderr[agent]), ev.values,
                               played.learners[agent], policy, float(scores[best]), "search", ev,
-                              {"evaluations": int(evaluations), "converged": bool(ev.converged)})
+                              {"evaluations": int(evaluations), "converged": bool(ev.converged), "meta": meta})
 
 
 def _check_lookahead(lookahead: Any) -> Lookahead:
@@ -328,12 +396,16 @@ def _check_lookahead(lookahead: Any) -> Lookahead:
 def active_best_response(amg: ActiveMarkovGame, agent: int = 0, lookahead: Lookahead = "inf", *,
                          method: str = "auto", population: int = 24, generations: int = 6, chains: int = 4,
                          steps: int = 600, burn_in: int | None = None, eval_chains: int = 16,
-                         eval_steps: int | None = None, seed: Any = 0, progress: bool = False) -> ActiveBestResponse:
+                         eval_steps: int | None = None, meta: str = "auto", bins: int = 2, seed: Any = 0,
+                         progress: bool = False) -> ActiveBestResponse:
     """Agent ``agent``'s best response to the others' learners under shaping horizon ``lookahead``.
 
     ``method``: ``"auto"`` (exact MDP when lookahead is "inf" and the others are finite-state, else search),
     ``"exact"`` or ``"search"``. Search knobs: ``population`` candidates per generation, ``generations``,
     ``chains`` common-random-number chains per candidate, ``steps``/``burn_in`` of the "inf" scoring runs.
+    ``meta``: the searched class, ``"stationary"`` (π_i(a|s)) or ``"tracking"`` (π_i(a | s, bin of the opponent's
+    current probability of its first action), see :class:`TrackingMetaPolicy`; 2-player games), with ``bins`` bins;
+    ``"auto"`` tracks a non-finite opponent in 2-player games and is stationary otherwise.
     The achieved value is evaluated afterwards (exact when finite, else ``eval_chains`` x ``eval_steps`` simulation).
     """
     if not isinstance(amg, ActiveMarkovGame):
@@ -353,6 +425,13 @@ def active_best_response(amg: ActiveMarkovGame, agent: int = 0, lookahead: Looka
             raise LearnerError("method='exact' needs every other learner to be finite-state (and not read policies)")
     if lookahead == "inf" and exact_ok and method != "search":
         return _exact_best_response(amg, agent)
+    if meta not in ("auto", "stationary", "tracking"):
+        raise ArgumentError(f"meta must be 'auto', 'stationary' or 'tracking', got {meta!r}")
+    if meta == "auto":
+        meta = "tracking" if amg.num_players == 2 and not exact_ok else "stationary"
+    bins = check_positive_int(bins, "bins", minimum=1)
+    if meta == "tracking" and amg.num_players != 2:
+        raise ArgumentError(f"meta='tracking' needs a 2-player game, got {amg.num_players} players")
     population = check_positive_int(population, "population", minimum=4)
     generations = check_positive_int(generations, "generations", minimum=0)
     chains = check_positive_int(chains, "chains")
@@ -364,7 +443,7 @@ def active_best_response(amg: ActiveMarkovGame, agent: int = 0, lookahead: Looka
     eval_chains = check_positive_int(eval_chains, "eval_chains", minimum=2)
     return _search_best_response(amg, agent, lookahead, population=population, generations=generations,
                                  chains=chains, steps=steps, burn_in=burn_in, eval_chains=eval_chains,
-                                 eval_steps=eval_steps, seed=seed, progress=progress)
+                                 eval_steps=eval_steps, seed=seed, progress=progress, meta=meta, bins=bins)
 
 
 def lookahead_sweep(amg: ActiveMarkovGame, agent: int = 0, lookaheads: Sequence[Lookahead] = (0, 1, 10, "inf"),

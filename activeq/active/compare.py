@@ -239,7 +239,7 @@ def demo_comparison(out_dir: Any, progress: bool = True, games: Sequence[str] | 
         it = tqdm(it, desc="active vs Nash")
     for k, g in it:
         c = compare(g, baselines=("naive",), steps=400, chains=2, seed=seed + k, progress=False,
-                    search=dict(population=8, generations=1, chains=1, steps=250, eval_chains=2, eval_steps=400))
+                    search=dict(population=8, generations=1, chains=1, steps=200, eval_chains=2, eval_steps=400))
         texts.append(c.table())
         payload.append(c.to_dict())
     (out / "active_vs_nash.json").write_text(json.dumps(payload, indent=1))
