@@ -26,7 +26,7 @@ from tqdm.auto import tqdm
 from .._checks import as_float_array, check_in_range, check_positive_int
 from ..errors import ConvergenceWarning, SolverError
 from ..games import NormalFormGame
-from ._homotopy import TraceFailure, TraceSettings, newton_square, trace
+from ._homotopy import TraceFailure, TraceSettings, correct, kernel_tangent, newton_square, orientation
 from ._multilinear import Multilinear, polish
 from .equilibrium import Equilibrium, _check_game, deduplicate, make_equilibrium
 from .registry import register
@@ -50,29 +50,73 @@ def project_simplex_blocks(z: np.ndarray, ml: Multilinear) -> tuple[np.ndarray, 
     return sigma, sigma > 0
 
 
-class _GNMSystem:
-    def __init__(self, ml: Multilinear, b: np.ndarray):
-        self.ml, self.b = ml, b
+class _Cell:
+    """The smooth piece of H on one support cell ``S`` (a support per player), extended beyond the cell.
+
+    On cell S the projection is affine, ``r_S(z)_ij = z_ij - v_i`` on ``S_i`` (0 off it) with
+    ``v_i = (sum_{S_i} z - 1) / |S_i|``; ``slack`` is positive strictly inside the cell: ``z_ij - v_i`` for
+    ``j in S_i`` and ``v_i - z_ij`` for ``j`` outside ``S_i``.
+    """
+
+    def __init__(self, ml: Multilinear, b: np.ndarray, support: np.ndarray):
+        self.ml, self.b, self.support = ml, b, support.copy()
+        P = np.zeros((ml.N, ml.N))
+        self.const = np.zeros(ml.N)
+        for i in range(ml.n):
+            idx = ml.offsets[i] + np.flatnonzero(support[ml.block(i)])
+            P[np.ix_(idx, idx)] = -1.0 / idx.size
+            P[idx, idx] += 1.0
+            self.const[idx] = 1.0 / idx.size
+        self.P = P
+        self.sign = np.where(support, 1.0, -1.0)
+
+    def r(self, z: np.ndarray) -> np.ndarray:
+        return self.P @ z + self.const
+
+    def v(self, z: np.ndarray) -> np.ndarray:
+        """Each entry's player's threshold v_i (so that r_S = z - v on the support)."""
+        ml = self.ml
+        out = np.empty(ml.N)
+        for i in range(ml.n):
+            blk = ml.block(i)
+            sup = self.support[blk]
+            out[blk] = (z[blk][sup].sum() - 1.0) / sup.sum()
+        return out
+
+    def slack(self, x: np.ndarray) -> np.ndarray:
+        z = x[:-1]
+        return self.sign * (z - self.v(z))
 
     def H(self, x: np.ndarray) -> np.ndarray:
         z, lam = x[:-1], x[-1]
-        sigma, _ = project_simplex_blocks(z, self.ml)
+        sigma = self.r(z)
         return z - sigma - self.ml.values(sigma) - lam * self.b
 
     def J(self, x: np.ndarray) -> np.ndarray:
         ml = self.ml
-        z = x[:-1]
-        sigma, supp = project_simplex_blocks(z, ml)
-        _, D = ml.values_and_jacobian(sigma)
-        P = np.zeros((ml.N, ml.N))  # Jacobian of r: per block, the projection onto {sum = 0} within the support
-        for i in range(ml.n):
-            idx = ml.offsets[i] + np.flatnonzero(supp[ml.block(i)])
-            P[np.ix_(idx, idx)] = -1.0 / idx.size
-            P[idx, idx] += 1.0
+        _, D = ml.values_and_jacobian(self.r(x[:-1]))
         out = np.empty((ml.N, ml.N + 1))
-        out[:, :-1] = np.eye(ml.N) - P - D @ P
+        out[:, :-1] = np.eye(ml.N) - self.P - D @ self.P
         out[:, -1] = -self.b
         return out
+
+
+def _solve_with(cell: _Cell, extra, extra_grad, x0: np.ndarray, tol: float = 1e-13) -> tuple[np.ndarray, bool]:
+    """Newton on the square system ``[H_S(x); extra(x)] = 0`` (a point of the path where ``extra`` vanishes)."""
+    return newton_square(lambda x: np.concatenate([cell.H(x), [extra(x)]]),
+                         lambda x: np.vstack([cell.J(x), extra_grad(x)]), x0, tol=tol)
+
+
+def _slack_grad(cell: _Cell, k: int) -> np.ndarray:
+    """Gradient of slack_k in x (slack is affine in z)."""
+    ml = cell.ml
+    i = int(ml.player_of[k])
+    blk = ml.block(i)
+    g = np.zeros(ml.N + 1)
+    idx = ml.offsets[i] + np.flatnonzero(cell.support[blk])
+    g[idx] -= 1.0 / idx.size
+    g[k] += 1.0
+    return cell.sign[k] * g
 
 
 def _perturbation(game: NormalFormGame, perturbation: Any, ml: Multilinear) -> np.ndarray:
@@ -120,7 +164,6 @@ def gnm_solve(game: NormalFormGame, *, perturbation: Any = None, end_lambda: flo
     ml_orig = Multilinear(pay)
     scale = max(1.0, span)
     b = _perturbation(game, perturbation, ml)
-    system = _GNMSystem(ml, b)
 
     # Start: for large lam every player plays argmax b; z must leave a gap >= 1 to every other strategy.
     sigma0 = np.zeros(ml.N)
@@ -138,32 +181,80 @@ def gnm_solve(game: NormalFormGame, *, perturbation: Any = None, end_lambda: flo
 
     found: list[np.ndarray] = []
     unrefined: list[float] = []
-    steps, failure = 0, ""
-    prev = x0
+    steps, failure, kinks = 0, "", 0
     bar = tqdm(total=None, desc="gnm path", disable=not progress, unit="step")
+    settings = TraceSettings(corrector_tol=1e-12)
+    lam_grad = np.zeros(ml.N + 1)
+    lam_grad[-1] = 1.0
+
+    def record(cell: _Cell, xa: np.ndarray, xb: np.ndarray) -> None:
+        w = xa[-1] / (xa[-1] - xb[-1])
+        x, ok = _solve_with(cell, lambda y: y[-1], lambda y: lam_grad, (1 - w) * xa + w * xb)
+        sigma = np.clip(cell.r(x[:-1] if ok else ((1 - w) * xa + w * xb)[:-1]), 0.0, None)
+        for i in range(ml.n):
+            sigma[ml.block(i)] /= sigma[ml.block(i)].sum()
+        if ml_orig.max_regret(sigma) > tol * scale:
+            refined, reg = polish(ml_orig, sigma, tol * scale)
+            if refined is None:
+                unrefined.append(reg)
+                return
+            sigma = refined
+        found.append(sigma)
+
     try:
-        for x, _t, _h in trace(system.H, system.J, x0, t0, TraceSettings(max_steps=max_steps, h0=0.1, h_max=1.0)):
+        x = x0
+        cell = _Cell(ml, b, project_simplex_blocks(z0, ml)[1])
+        J = cell.J(x)
+        t = kernel_tangent(J)
+        t = t if t @ t0 > 0 else -t
+        sign = orientation(J, t)
+        h = 0.1
+        while x[-1] >= end_lambda:
+            if steps >= max_steps:
+                failure = f"max_steps={max_steps} reached at lambda={x[-1]:.3g}"
+                break
+            if h < 1e-12:
+                raise TraceFailure(f"step length underflow at lambda={x[-1]:.6g}")
+            ok, xn, iters = correct(cell.H, cell.J, x + h * t, t, settings, h)
+            if not ok:
+                h *= 0.5
+                continue
+            Jn = cell.J(xn)
+            tn = kernel_tangent(Jn)
+            tn = tn if orientation(Jn, tn) == sign else -tn
+            if tn @ t < settings.min_cos and h > 1e-8:
+                h *= 0.5
+                continue
             steps += 1
             bar.update(1)
-            if (prev[-1] > 0) != (x[-1] > 0):
-                w = prev[-1] / (prev[-1] - x[-1])
-                guess = (1 - w) * prev[:-1] + w * x[:-1]
-                z, ok = newton_square(lambda zz: system.H(np.concatenate([zz, [0.0]])),
-                                      lambda zz: system.J(np.concatenate([zz, [0.0]]))[:, :-1], guess, tol=1e-13)
-                sigma = project_simplex_blocks(z if ok else guess, ml)[0]
-                if ml_orig.max_regret(sigma) > tol * scale:
-                    refined, reg = polish(ml_orig, sigma, tol * scale)
-                    if refined is None:
-                        unrefined.append(reg)
-                        prev = x
-                        continue
-                    sigma = refined
-                found.append(sigma)
-            prev = x
-            if x[-1] < end_lambda:
-                break
-        else:
-            failure = f"max_steps={max_steps} reached at lambda={prev[-1]:.3g}"
+            sl_old, sl_new = cell.slack(x), cell.slack(xn)
+            out = np.flatnonzero(sl_new < 0)
+            if out.size:  # the step leaves the cell: stop on its boundary and switch to the neighbouring cell
+                fr = sl_old[out] / np.maximum(sl_old[out] - sl_new[out], 1e-300)
+                k = int(out[np.argmin(fr)])
+                w = float(fr.min())
+                g = _slack_grad(cell, k)
+                xb, okb = _solve_with(cell, lambda y, k=k: float(cell.slack(y)[k]), lambda y: g, (1 - w) * x + w * xn)
+                if not okb:
+                    h *= 0.5
+                    continue
+                xn = xb
+                if (x[-1] > 0) != (xn[-1] > 0):
+                    record(cell, x, xn)
+                support = cell.support.copy()
+                support[k] = not support[k]
+                cell = _Cell(ml, b, support)
+                kinks += 1
+                Jn = cell.J(xn)
+                tn = kernel_tangent(Jn)
+                tn = tn if orientation(Jn, tn) == sign else -tn
+                x, t = xn, tn
+                continue
+            if (x[-1] > 0) != (xn[-1] > 0):
+                record(cell, x, xn)
+            x, t = xn, tn
+            if iters <= 3:
+                h = min(h * settings.accel, 1.0)
     except TraceFailure as exc:
         failure = str(exc)
     finally:
@@ -173,5 +264,5 @@ def gnm_solve(game: NormalFormGame, *, perturbation: Any = None, end_lambda: flo
         why = failure or f"{len(unrefined)} crossing(s) of lambda=0 could not be refined (regrets {unrefined})"
         warnings.warn(f"gnm: path not completed ({why}); returning the {len(found)} equilibria found so far",
                       ConvergenceWarning, stacklevel=2)
-    eqs = [make_equilibrium(game, ml.split(s), "gnm", converged=converged, steps=steps) for s in found]
+    eqs = [make_equilibrium(game, ml.split(s), "gnm", converged=converged, steps=steps, kinks=kinks) for s in found]
     return deduplicate(eqs)
