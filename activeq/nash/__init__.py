@@ -12,6 +12,12 @@ from .registry import METHODS, applicable, register
 from . import pure, support, vertex, lemke_howson, zerosum  # noqa: E402,F401
 from .zerosum import MatrixGameSolution, solve_matrix_game  # noqa: E402
 from .solve import solve  # noqa: E402
+# n-player methods and correlated equilibria (H4)
+from . import logit, global_newton, dynamics  # noqa: E402,F401
+from .logit import QuantalResponseEquilibrium, qre  # noqa: E402
+from .correlated import CorrelatedEquilibrium, correlated, incentive_matrix, max_incentive  # noqa: E402
 
 __all__ = ["solve", "Equilibrium", "is_nash", "regrets", "nash_conv", "make_equilibrium", "certify", "deduplicate",
            "METHODS", "applicable", "register", "solve_matrix_game", "MatrixGameSolution"]
+__all__ += ["qre", "QuantalResponseEquilibrium", "correlated", "CorrelatedEquilibrium", "incentive_matrix",
+            "max_incentive"]

@@ -51,8 +51,7 @@ class Multilinear:
             return V, D
         for i in range(self.n):
             if not jacobian:
-                V[self.block(i)] = self._contract_all_but(i, (i,), sigmas)
-                continue
+                return self.values(flat), None
             for k in range(self.n):
                 if k == i:
                     continue
@@ -65,7 +64,17 @@ class Multilinear:
         return V, D
 
     def values(self, flat: np.ndarray) -> np.ndarray:
-        return self.values_and_jacobian(flat, jacobian=False)[0]
+        """``V(sigma)`` alone, by reshape-and-matmul contractions (the hot path of the learning dynamics)."""
+        sigmas = self.split(flat)
+        V = np.empty(self.N)
+        for i in range(self.n):
+            T = self.u[i]
+            for j in reversed(range(i + 1, self.n)):  # trailing axes: (..., A_j) @ sigma_j
+                T = T.reshape(-1, self.sizes[j]) @ sigmas[j]
+            for j in range(i):  # leading axes: sigma_j @ (A_j, ...)
+                T = sigmas[j] @ T.reshape(self.sizes[j], -1)
+            V[self.block(i)] = T
+        return V
 
     def max_regret(self, flat: np.ndarray) -> float:
         V = self.values(flat)
