@@ -194,3 +194,24 @@ def test_bad_input():
         SwitchingEnvironment([mdp, random_mdp(5, 2, seed=0)])
     with pytest.raises(ArgumentError, match="seed"):
         run(make_learner("rho_on", 4, 2), MDPEnvironment(mdp), 10, seed=-1, progress=False)
+
+
+@pytest.mark.parametrize("name", sorted(LEARNERS))
+def test_standalone_use_with_the_learners_own_seed(name):
+    """Without a runner: act(state) / observe(s, a, r, s2) draw from the learner's own seeded generator."""
+    mdp = random_mdp(4, 2, seed=0)
+    T, R = mdp.transitions, mdp.rewards[:, 0, :]
+
+    def trajectory(seed):
+        env_rng = np.random.default_rng(100)
+        learner = make_learner(name, 4, 2, seed=seed)
+        s, actions = 0, []
+        for _ in range(300):
+            a = learner.act(s)
+            s2 = int(env_rng.choice(4, p=T[s, a]))
+            learner.observe(s, a, float(R[s, a]), s2)
+            actions.append(a)
+            s = s2
+        return actions
+
+    assert trajectory(3) == trajectory(3)

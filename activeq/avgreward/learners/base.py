@@ -1,8 +1,9 @@
 """The learner interface shared by every average-reward and discounted learner, and exact JSON state.
 
-A learner sees integer states and actions: ``act(state, rng) -> action`` and
-``observe(state, action, reward, next_state, rng)``. All randomness comes from the ``rng`` the runner passes
-(a ``numpy.random.Generator``), so one seed fixes a whole run. ``state_dict()`` / ``load_state_dict()``
+A learner sees integer states and actions: ``act(state, rng=None) -> action`` and
+``observe(state, action, reward, next_state, rng=None)``. All randomness comes from the ``rng`` passed (the runner
+passes one generator spawned from its seed, so one seed fixes a whole run) or, when it is None, from the learner's
+own generator built from its ``seed`` argument. ``state_dict()`` / ``load_state_dict()``
 round-trip the learner's complete state through plain JSON (floats keep their exact value), which is what
 checkpoint/resume of long runs relies on.
 """
@@ -86,16 +87,19 @@ class Learner(Stateful, ABC):
 
     name: str = "learner"
 
-    def __init__(self, num_states: int, num_actions: int):
+    def __init__(self, num_states: int, num_actions: int, seed: int | np.random.Generator | None = None):
         self.num_states = check_positive_int(num_states, "num_states")
         self.num_actions = check_positive_int(num_actions, "num_actions")
+        self.rng = as_generator(seed)
 
     @abstractmethod
-    def act(self, state: int, rng: np.random.Generator) -> int:
-        """The action to take in ``state`` (exploration included)."""
+    def act(self, state: int, rng: np.random.Generator | None = None) -> int:
+        """The action to take in ``state`` (exploration included); draws from ``rng``, else the learner's own
+        generator (from ``seed``)."""
 
     @abstractmethod
-    def observe(self, state: int, action: int, reward: float, next_state: int, rng: np.random.Generator) -> None:
+    def observe(self, state: int, action: int, reward: float, next_state: int,
+                rng: np.random.Generator | None = None) -> None:
         """Learn from one transition ``(state, action, reward, next_state)``."""
 
     def greedy_policy(self) -> np.ndarray:

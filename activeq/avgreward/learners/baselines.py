@@ -15,8 +15,8 @@ from .base import Learner, check_discount, check_epsilon, check_rate, epsilon_gr
 
 class _ValueLearner(Learner):
     def __init__(self, num_states: int, num_actions: int, *, lr: float = 0.1, epsilon: float = 0.05,
-                 initial_value: float = 0.0):
-        super().__init__(num_states, num_actions)
+                 initial_value: float = 0.0, seed: int | np.random.Generator | None = None):
+        super().__init__(num_states, num_actions, seed)
         self.lr = check_rate(lr, "lr")
         self.epsilon = check_epsilon(epsilon)
         self.initial_value = check_in_range(initial_value, "initial_value")
@@ -25,7 +25,8 @@ class _ValueLearner(Learner):
     def config(self) -> dict[str, Any]:
         return {**super().config(), "lr": self.lr, "epsilon": self.epsilon, "initial_value": self.initial_value}
 
-    def act(self, state: int, rng: np.random.Generator) -> int:
+    def act(self, state: int, rng: np.random.Generator | None = None) -> int:
+        rng = self.rng if rng is None else rng
         return epsilon_greedy(self.Q[state], self.epsilon, rng)
 
     def greedy_policy(self) -> np.ndarray:
@@ -47,7 +48,9 @@ class QLearning(_ValueLearner):
     def _backup(self, s: int, a: int, r: float, s2: int) -> None:
         self.Q[s, a] += self.lr * (r + self.discount * self.Q[s2].max() - self.Q[s, a])
 
-    def observe(self, state: int, action: int, reward: float, next_state: int, rng: np.random.Generator) -> None:
+    def observe(self, state: int, action: int, reward: float, next_state: int,
+                rng: np.random.Generator | None = None) -> None:
+        rng = self.rng if rng is None else rng
         self._backup(state, action, reward, next_state)
 
 
@@ -68,7 +71,9 @@ class QLearningReplay(QLearning):
     def config(self) -> dict[str, Any]:
         return {**super().config(), "replay": self.replay, "capacity": self.capacity}
 
-    def observe(self, state: int, action: int, reward: float, next_state: int, rng: np.random.Generator) -> None:
+    def observe(self, state: int, action: int, reward: float, next_state: int,
+                rng: np.random.Generator | None = None) -> None:
+        rng = self.rng if rng is None else rng
         self.buffer[self.cursor] = (state, action, reward, next_state)
         self.cursor = (self.cursor + 1) % self.capacity
         self.size = min(self.size + 1, self.capacity)
@@ -98,7 +103,9 @@ class DynaQ(QLearning):
     def config(self) -> dict[str, Any]:
         return {**super().config(), "planning": self.planning}
 
-    def observe(self, state: int, action: int, reward: float, next_state: int, rng: np.random.Generator) -> None:
+    def observe(self, state: int, action: int, reward: float, next_state: int,
+                rng: np.random.Generator | None = None) -> None:
+        rng = self.rng if rng is None else rng
         self.counts[state, action, next_state] += 1.0
         self.reward_sum[state, action] += reward
         if not self.tried[state, action]:
@@ -128,7 +135,9 @@ class DifferentialQLearning(_ValueLearner):
     def config(self) -> dict[str, Any]:
         return {**super().config(), "eta": self.eta}
 
-    def observe(self, state: int, action: int, reward: float, next_state: int, rng: np.random.Generator) -> None:
+    def observe(self, state: int, action: int, reward: float, next_state: int,
+                rng: np.random.Generator | None = None) -> None:
+        rng = self.rng if rng is None else rng
         delta = reward - self.reward_rate + self.Q[next_state].max() - self.Q[state, action]
         self.Q[state, action] += self.lr * delta
         self.reward_rate += self.eta * self.lr * delta
@@ -148,7 +157,9 @@ class RLearning(_ValueLearner):
     def config(self) -> dict[str, Any]:
         return {**super().config(), "beta": self.beta}
 
-    def observe(self, state: int, action: int, reward: float, next_state: int, rng: np.random.Generator) -> None:
+    def observe(self, state: int, action: int, reward: float, next_state: int,
+                rng: np.random.Generator | None = None) -> None:
+        rng = self.rng if rng is None else rng
         q = self.Q
         greedy = q[state, action] >= q[state].max()
         next_max = q[next_state].max()

@@ -35,8 +35,9 @@ class _ModelLearner(Learner):
 
     def __init__(self, num_states: int, num_actions: int, *, epsilon: float = 0.05, prior: float = 0.1,
                  optimism: float = 1.0, optimism_weight: float = 0.1, solver: str = "fast",
-                 refresh_every: int | None = None, tie_tol: float = 1e-9):
-        super().__init__(num_states, num_actions)
+                 refresh_every: int | None = None, tie_tol: float = 1e-9,
+                 seed: int | np.random.Generator | None = None):
+        super().__init__(num_states, num_actions, seed)
         self.epsilon = check_epsilon(epsilon)
         self.solver = check_choice(solver, "solver", SOLVERS)
         self.tie_tol = check_in_range(tie_tol, "tie_tol", 0.0, 1.0)
@@ -53,7 +54,8 @@ class _ModelLearner(Learner):
                 "optimism_weight": m.optimism_weight, "solver": self.solver, "refresh_every": self.refresh_every,
                 "tie_tol": self.tie_tol}
 
-    def act(self, state: int, rng: np.random.Generator) -> int:
+    def act(self, state: int, rng: np.random.Generator | None = None) -> int:
+        rng = self.rng if rng is None else rng
         if self.epsilon > 0.0 and rng.random() < self.epsilon:
             return int(rng.integers(self.num_actions))
         return int(self.policy[state])
@@ -81,7 +83,9 @@ class OnPolicyRho(_ModelLearner):
 
     name = "rho_on"
 
-    def observe(self, state: int, action: int, reward: float, next_state: int, rng: np.random.Generator) -> None:
+    def observe(self, state: int, action: int, reward: float, next_state: int,
+                rng: np.random.Generator | None = None) -> None:
+        rng = self.rng if rng is None else rng
         self.model.update(state, action, reward, next_state)
         self._improve(state, row_changed=action == self.policy[state])
 
@@ -104,7 +108,9 @@ class OffPolicyRho(_ModelLearner):
     def config(self) -> dict[str, Any]:
         return {**super().config(), "num_updates": self.num_updates, "sampling": self.sampling}
 
-    def observe(self, state: int, action: int, reward: float, next_state: int, rng: np.random.Generator) -> None:
+    def observe(self, state: int, action: int, reward: float, next_state: int,
+                rng: np.random.Generator | None = None) -> None:
+        rng = self.rng if rng is None else rng
         m = self.model
         m.update(state, action, reward, next_state)
         if action == self.policy[state]:
@@ -148,7 +154,8 @@ class RhoPolicyGradient(_ModelLearner):
     def greedy_policy(self) -> np.ndarray:
         return np.argmax(self.theta, axis=1)
 
-    def act(self, state: int, rng: np.random.Generator) -> int:
+    def act(self, state: int, rng: np.random.Generator | None = None) -> int:
+        rng = self.rng if rng is None else rng
         if self.epsilon > 0.0 and rng.random() < self.epsilon:
             return int(rng.integers(self.num_actions))
         p = self.probabilities(state)
@@ -158,7 +165,9 @@ class RhoPolicyGradient(_ModelLearner):
         p = self.probabilities(s)
         self.chain.set_row(s, p @ self.model.P[s], float(p @ self.model.R[s]))
 
-    def observe(self, state: int, action: int, reward: float, next_state: int, rng: np.random.Generator) -> None:
+    def observe(self, state: int, action: int, reward: float, next_state: int,
+                rng: np.random.Generator | None = None) -> None:
+        rng = self.rng if rng is None else rng
         m = self.model
         m.update(state, action, reward, next_state)
         self._sync(state)
@@ -195,7 +204,9 @@ class IterativeGain(_ModelLearner):
     def model_gain(self) -> float:
         return float(self.mu @ self.chain.r)
 
-    def observe(self, state: int, action: int, reward: float, next_state: int, rng: np.random.Generator) -> None:
+    def observe(self, state: int, action: int, reward: float, next_state: int,
+                rng: np.random.Generator | None = None) -> None:
+        rng = self.rng if rng is None else rng
         m = self.model
         m.update(state, action, reward, next_state)
         P, r = self.chain.P, self.chain.r
