@@ -15,7 +15,7 @@ from ..games import NormalFormGame
 @dataclass(frozen=True)
 class Method:
     name: str
-    func: Callable[..., list[Any]]  # func(game, **options) -> list[Equilibrium]
+    func: Callable[..., list[Any]]  # func(game, **options) -> list[Equilibrium] or list of strategy profiles
     players: str  # "2" (bimatrix only), "n" (any number), "1+" etc.
     zero_sum_only: bool = False
     complete: bool = False  # returns every (extreme) equilibrium
@@ -34,7 +34,11 @@ METHODS: dict[str, Method] = {}
 
 def register(name: str, *, players: str, zero_sum_only: bool = False, complete: bool = False,
              summary: str = "") -> Callable[[Callable[..., list[Any]]], Callable[..., list[Any]]]:
-    """Decorator: add ``func(game, **options) -> list[Equilibrium]`` to :data:`METHODS` under ``name``."""
+    """Decorator: add ``func(game, **options)`` to :data:`METHODS` under ``name``.
+
+    ``func`` returns a list of :class:`~activeq.nash.Equilibrium` (its ``info`` is kept) or of bare strategy
+    profiles (one probability vector per player); either way ``solve`` recomputes payoffs and certificates.
+    """
     def deco(func: Callable[..., list[Any]]) -> Callable[..., list[Any]]:
         METHODS[name] = Method(name, func, players, zero_sum_only, complete, summary or (func.__doc__ or "").split("\n")[0])
         return func

@@ -44,9 +44,10 @@ def solve(game: NormalFormGame | Any, method: str = "auto", *, all: bool = True,
     if name == "lemke-howson" and all and "label" not in options:
         options.setdefault("all_labels", True)
     _check_options(m, options)
-    found = m.func(game, **options)
+    found = [eq if isinstance(eq, Equilibrium) else Equilibrium(tuple(eq), np.empty(0), np.nan, name)
+             for eq in m.func(game, **options)]
     certified = []
-    for meth in dict.fromkeys(eq.method or name for eq in found):  # re-certify, grouped by reporting method
+    for meth in dict.fromkeys(eq.method or name for eq in found):  # (re-)certify, grouped by reporting method
         group = [eq for eq in found if (eq.method or name) == meth]
         certified += certify(game, [eq.strategies for eq in group], meth, [eq.info for eq in group])
     result = deduplicate(certified)

@@ -75,7 +75,12 @@ def support_pair_count(m: int, n: int) -> int:
 
 
 @register("support", players="2", summary="all equal-size support pairs (complete for nondegenerate games)")
+def _support_profiles(game: NormalFormGame, tol: float = 1e-9) -> list[tuple[np.ndarray, np.ndarray]]:
+    """The registered method: raw profiles, certified once by :func:`activeq.nash.solve`."""
+    A, B = game.payoffs
+    return support_pairs(A, B, tol)
+
+
 def support_equilibria(game: NormalFormGame, tol: float = 1e-9) -> list[Equilibrium]:
     """Equilibria of a 2-player game by support enumeration (round-off tolerant)."""
-    A, B = game.payoffs
-    return certify(game, support_pairs(A, B, tol), "support")
+    return certify(game, _support_profiles(game, tol), "support")

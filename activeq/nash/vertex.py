@@ -41,7 +41,8 @@ def extreme_equilibria(A: np.ndarray, B: np.ndarray, tol: float = 1e-9) -> list[
     m, n = A.shape
     if n < m:  # enumerate the smaller polytope: swap the players
         return [(x, y) for y, x in extreme_equilibria(B.T, A.T, tol)]
-    A, B = np.ascontiguousarray(A, dtype=np.float64), np.ascontiguousarray(B, dtype=np.float64)
+    # fresh writable copies: numba dispatches read-only arrays (game payoffs are read-only) on a slow path
+    A, B = np.array(A, dtype=np.float64, order="C"), np.array(B, dtype=np.float64, order="C")
     fast = _fast_path(A, B, tol)
     if fast is not None:
         return fast
@@ -175,7 +176,12 @@ def _match(VP: Vertices, VQ: Vertices, chunk: int = 512) -> list[LabelledPair]:
 
 @register("vertex", players="2", complete=True,
           summary="all extreme equilibria by vertex enumeration (exact on degenerate games)")
+def _vertex_profiles(game: NormalFormGame, tol: float = 1e-9) -> list[Pair]:
+    """The registered method: raw profiles, certified once by :func:`activeq.nash.solve`."""
+    A, B = game.payoffs
+    return extreme_equilibria(A, B, tol)
+
+
 def vertex_equilibria(game: NormalFormGame, tol: float = 1e-9) -> list[Equilibrium]:
     """Every extreme Nash equilibrium of a 2-player game (the vertices of all equilibrium components)."""
-    A, B = game.payoffs
-    return certify(game, extreme_equilibria(A, B, tol), "vertex")
+    return certify(game, _vertex_profiles(game, tol), "vertex")
