@@ -41,6 +41,22 @@ class Multilinear:
                 value = np.tensordot(value, sigmas[j], axes=([j], [0]))
         return value
 
+    def _pair_matrix(self, i: int, k: int, sigmas: Sequence[np.ndarray]) -> np.ndarray:
+        """u_i contracted with every sigma_j except j in {i, k}: shape (A_lo, A_hi) for lo = min(i,k), hi = max."""
+        lo, hi = min(i, k), max(i, k)
+        T = self.u[i]
+        for j in reversed(range(hi + 1, self.n)):
+            T = T.reshape(-1, self.sizes[j]) @ sigmas[j]
+        for j in range(lo):
+            T = sigmas[j] @ T.reshape(self.sizes[j], -1)
+        a, b = self.sizes[lo], self.sizes[hi]
+        if hi - lo > 1:  # contract the players strictly between lo and hi with their joint (outer) mixture
+            w = sigmas[lo + 1]
+            for j in range(lo + 2, hi):
+                w = np.multiply.outer(w, sigmas[j]).ravel()
+            T = np.einsum("amb,m->ab", T.reshape(a, w.size, b), w)
+        return T.reshape(a, b)
+
     def values_and_jacobian(self, flat: np.ndarray, jacobian: bool = True) -> tuple[np.ndarray, np.ndarray | None]:
         """``V(sigma)`` (length N) and, when asked, ``D = dV/dsigma`` (N x N)."""
         sigmas = self.split(flat)
@@ -55,7 +71,7 @@ class Multilinear:
             for k in range(self.n):
                 if k == i:
                     continue
-                M = self._contract_all_but(i, (min(i, k), max(i, k)), sigmas)
+                M = self._pair_matrix(i, k, sigmas)
                 if k < i:
                     M = M.T  # rows: player i's actions, columns: player k's
                 D[self.block(i), self.block(k)] = M
