@@ -161,7 +161,8 @@ class SweepResult:
         return list(dict.fromkeys(r.learner for r in self.records))
 
     def summary(self) -> list[dict[str, Any]]:
-        """One row per (environment, learner, report step): mean, standard error, min, max regret, seed count."""
+        """One row per (environment, learner, report step): mean, standard error (None for one seed), min, max regret,
+        seed count, mean reward and mean optimal gain."""
         rows = []
         for env in self.environments:
             for lea in self.learners:
@@ -170,7 +171,7 @@ class SweepResult:
                     continue
                 for k, t in enumerate(recs[0].report_steps):
                     vals = np.array([r.regret[k] for r in recs])
-                    se = float(vals.std(ddof=1) / np.sqrt(len(vals))) if len(vals) > 1 else float("nan")
+                    se = float(vals.std(ddof=1) / np.sqrt(len(vals))) if len(vals) > 1 else None
                     rows.append({"environment": env, "learner": lea, "step": t, "seeds": len(vals),
                                  "regret_mean": float(vals.mean()), "regret_se": se, "regret_min": float(vals.min()),
                                  "regret_max": float(vals.max()),
@@ -182,7 +183,7 @@ class SweepResult:
         """Aligned text table of :meth:`summary` (regret mean +- standard error over seeds)."""
         head = ["environment", "learner", "step", "seeds", "regret", "+-se", "mean reward", "optimal gain"]
         body = [[r["environment"], r["learner"], str(r["step"]), str(r["seeds"]), f"{r['regret_mean']:.1f}",
-                 f"{r['regret_se']:.1f}", f"{r['mean_reward']:.4f}", f"{r['optimal_gain']:.4f}"]
+                 "-" if r["regret_se"] is None else f"{r['regret_se']:.1f}", f"{r['mean_reward']:.4f}", f"{r['optimal_gain']:.4f}"]
                 for r in self.summary()]
         widths = [max(len(h), *(len(row[k]) for row in body)) if body else len(h) for k, h in enumerate(head)]
         left = {0, 1}

@@ -124,3 +124,18 @@ def test_bad_sweep_input():
     with pytest.raises(ExperimentError, match="unique"):
         regret_sweep([EnvSpec("r", "random_mdp")], [LearnerSpec("q", "q_learning"), LearnerSpec("q", "rho_on")], [0],
                      10, progress=False)
+
+
+def test_cli_regret_command_json(capsys):
+    from activeq.cli import main
+
+    code = main(["regret", "--env", "random_mdp", "--params", '{"states": 4, "actions": 2}', "--steps", "200",
+                 "--seeds", "2", "--learners", "rho_on,q_learning", "--json"])
+    assert code == 0
+    data = json.loads(capsys.readouterr().out)
+    rows = {(r["learner"], r["step"]): r for r in data["summary"]}
+    assert set(rows) == {(n, t) for n in ("rho_on", "q_learning") for t in (10, 100, 200)}
+    env = ENVIRONMENTS["random_mdp"](states=4, actions=2)
+    direct = [run(make_learner("q_learning", 4, 2), env, 200, s, progress=False).total_regret for s in (0, 1)]
+    assert rows[("q_learning", 200)]["regret_mean"] == pytest.approx(np.mean(direct))
+    assert main(["regret", "--params", "[1]"]) == 2
