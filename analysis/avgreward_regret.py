@@ -4,7 +4,7 @@ Environments: ``rooms`` regions of ``length x length`` cells with switching goal
 (:func:`activeq.games.generators.scalable.rooms_mdp`), cycles and random switching. Regret is
 ``sum_t (g* - r_t)`` with g* the exact optimal gain from ``solve_average_reward``. Results go to
 ``analysis/results/``: ``regret_<env>.png`` (mean cumulative regret with standard-error bands over seeds, log
-x axis), ``regret_table.md`` and ``regret_summary.csv``; runs are cached under ``analysis/results/avgreward_regret``
+x axis), ``regret_table_<layouts>_<steps>.md`` and ``regret_summary_<layouts>_<steps>.csv``; runs are cached under ``analysis/results/avgreward_regret``
 so an interrupted script resumes (rerun the same command).
 
 Run: ``.venv/bin/python analysis/avgreward_regret.py [--steps 100000] [--seeds 10] [--quick]``. The step count is a
@@ -71,11 +71,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     from activeq.avgreward.experiments import SweepResult
 
     total = SweepResult(tuple(all_records))
-    total.to_csv(args.out / "regret_summary.csv")
+    tag = "_".join(args.layouts) + f"_{args.steps}"
+    total.to_csv(args.out / f"regret_summary_{tag}.csv")
     head = (f"# Regret on bottleneck rooms\n\n{args.steps} steps per run, seeds 0..{args.seeds - 1}, regret = "
             f"sum_t (g* - r_t) with the exact optimal gain g*; mean and standard error over seeds.\n")
-    (args.out / "regret_table.md").write_text(head + "\n```\n" + total.table() + "\n```\n")
-    print(f"wrote {args.out / 'regret_table.md'}")
+    (args.out / f"regret_table_{tag}.md").write_text(head + "\n```\n" + total.table() + "\n```\n")
+    print(f"wrote {args.out / f'regret_table_{tag}.md'}")
     return 0
 
 
