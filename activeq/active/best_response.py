@@ -157,6 +157,15 @@ class TrackingMetaPolicy(LearnerBase):
         self.needs_policies = bool(getattr(tracked, "needs_policies", False))
         self.name = name
 
+    def _on_bind(self) -> None:
+        game, agent = self._require_bound()
+        S, A = game.num_states, game.num_actions[agent]
+        if self.tables.shape[1] != S or self.tables.shape[3] != A:
+            raise LearnerError(f"{self.name}: tables shape {tuple(self.tables.shape)} does not fit {S} game states and "
+                               f"agent {agent}'s {A} actions")
+        if getattr(self.tracked, "game", None) is None or getattr(self.tracked, "agent", agent) == agent:
+            raise LearnerError(f"{self.name}: tracked must be the opponent's learner, bound to the opponent's seat")
+
     @property
     def table(self) -> np.ndarray:
         """The (first) policy table ``(S, bins, A)``."""
