@@ -17,7 +17,7 @@ import torch
 from .._checks import check_positive_int
 from ..errors import ArgumentError, ArgumentTypeError, DivergenceError, LearnerError
 from ..games import IteratedGame, NormalFormGame, StochasticGame
-from .learner import DTYPE, Learner, Params, Transition, params_batch, params_finite, torch_generator
+from .learner import Learner, Params, Transition, params_batch, params_finite, torch_generator
 from .learners._tabular import game_tensors
 
 

@@ -11,7 +11,6 @@ halves of the averaging window must agree within their error bars).
 
 from __future__ import annotations
 
-import itertools
 from dataclasses import dataclass, field
 from typing import Any
 
