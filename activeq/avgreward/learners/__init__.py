@@ -1,4 +1,19 @@
-"""Average-reward learners (model-based gain optimisers and baselines), environments and the regret runner."""
+"""Average-reward learners (model-based gain optimisers and baselines), environments and the regret runner.
+
+Example::
+
+    from activeq.avgreward.experiments import ENVIRONMENTS
+    from activeq.avgreward.learners import make_learner, run
+
+    env = ENVIRONMENTS["rooms"](rooms=4, length=3)                 # 144 states (task x cell)
+    res = run(make_learner("rho_on", env.num_states, env.num_actions), env, 5000, seed=0, progress=False)
+    res.regret_at(5000)                                            # sum_t (g* - r_t), g* exact
+
+Model-based: ``rho_on`` (:class:`OnPolicyRho`), ``rho_off`` (:class:`OffPolicyRho`), ``rho_pg``
+(:class:`RhoPolicyGradient`), ``rho_iter`` (:class:`IterativeGain`); ``solver="fast"`` (rank-one updates) or
+``"dense"`` (straightforward re-solves, identical decisions). Baselines: ``q_learning``, ``q_replay``, ``dyna_q``
+(discounted), ``differential_q``, ``r_learning`` (average reward).
+"""
 
 from .base import Learner
 from .baselines import DifferentialQLearning, DynaQ, QLearning, QLearningReplay, RLearning
