@@ -153,11 +153,7 @@ class ChainStructure:
 
 
 def _gcd_of(diffs: np.ndarray) -> int:
-    g = 0
-    for d in np.unique(np.abs(diffs)):
-        g = gcd(g, int(d))
-        if g == 1:
-            break
+    g = int(np.gcd.reduce(np.abs(diffs.astype(np.int64)))) if diffs.size else 0
     return g if g > 0 else 1
 
 
@@ -166,6 +162,8 @@ def _period(M: np.ndarray | sp.csr_matrix, states: np.ndarray) -> int:
     if states.size == 1:
         return 1
     sub = M if states.size == M.shape[0] else _sub(M, states, states)
+    if (sub.diagonal() > 0).any():  # a self-loop: aperiodic
+        return 1
     if isinstance(sub, np.ndarray):
         adj = sub > 0
         level = np.full(states.size, -1, dtype=np.int64)
@@ -252,6 +250,32 @@ def _solve(A: np.ndarray | sp.spmatrix, b: np.ndarray) -> np.ndarray:
     return lu.solve(np.asarray(b, dtype=np.float64))
 
 
+POWER_FIRST_LIMIT = 20_000  # larger classes first try a few hundred lazy power steps (fast-mixing chains)
+
+
+def _power_stationary(sub: sp.csr_matrix, iters: int = 300, tol: float = 1e-12) -> np.ndarray | None:
+    """Lazy power iteration ``x <- x (I + P) / 2`` from the uniform law; returns the limit only when the error
+    bound ``residual / (1 - observed contraction rate)`` falls below ``tol`` within ``iters`` steps, else None
+    (then the caller does the exact LU solve). Sparse LU of expander-like chains fills in badly; those mix fast."""
+    m = sub.shape[0]
+    PT = sp.csr_matrix(sub.T)
+    x = np.full(m, 1.0 / m)
+    prev = None
+    for _ in range(iters):
+        y = 0.5 * (x + PT @ x)
+        res = float(np.abs(y - x).sum())
+        x = y
+        if prev is not None and prev > 0:
+            rate = res / prev
+            if rate < 0.999 and res / (1.0 - rate) < tol:
+                x = np.clip(x, 0.0, None)
+                return x / x.sum()
+        if res == 0.0:
+            return x / x.sum()
+        prev = res
+    return None
+
+
 def _class_stationary(M: sp.csr_matrix, states: np.ndarray) -> np.ndarray:
     """Stationary law of an irreducible class: fix pi_k = 1 for a reference state k and solve the
     non-singular M-matrix system ``pi_{-k} (I - P_{-k,-k}) = P_{k,-k}``, then normalise."""
@@ -259,6 +283,14 @@ def _class_stationary(M: sp.csr_matrix, states: np.ndarray) -> np.ndarray:
     if m == 1:
         return np.ones(1)
     sub = M if m == M.shape[0] else _sub(M, states, states)
+    # doubly stochastic (columns sum to 1 too) and irreducible: the uniform law, exactly
+    colsum = np.asarray(sub.sum(axis=0)).ravel()
+    if np.abs(colsum - 1.0).max() <= 1e-12 * max(1.0, np.sqrt(m)):
+        return np.full(m, 1.0 / m)
+    if m > POWER_FIRST_LIMIT and not isinstance(sub, np.ndarray):
+        pi = _power_stationary(sub)
+        if pi is not None:
+            return pi
     rest = np.arange(1, m)
     A = _eye_minus(_sub(sub, rest, rest))
     b = sub[0, 1:] if isinstance(sub, np.ndarray) else np.asarray(sub[0, 1:].todense()).ravel()
@@ -303,14 +335,19 @@ def stationary_distribution(P: Any, *, unique: bool = True) -> np.ndarray | Stat
         raise ChainError(f"P has no unique stationary distribution: {struct.n_classes} closed recurrent classes "
                          f"(sizes {sizes}{', ...' if struct.n_classes > 5 else ''}); "
                          f"pass unique=False to get one distribution per class")
+    if unique:
+        return _stationary_rows(M, struct)[0]
+    dists = _stationary_rows(M, struct)
+    dists.setflags(write=False)
+    return StationaryDistributions(dists, struct)
+
+
+def _stationary_rows(M: np.ndarray | sp.csr_matrix, struct: ChainStructure) -> np.ndarray:
     n = M.shape[0]
     dists = np.zeros((struct.n_classes, n))
     for k, states in enumerate(struct.classes):
         dists[k, states] = _class_stationary(M, states)
-    if unique:
-        return dists[0]
-    dists.setflags(write=False)
-    return StationaryDistributions(dists, struct)
+    return dists
 
 
 # --------------------------------------------------------------------------------------------------

@@ -29,7 +29,7 @@ from scipy.stats import norm
 
 from .._checks import SeedLike, as_generator, check_choice, check_in_range, check_positive_int
 from ..errors import ArgumentError, ChainError, ConvergenceWarning
-from .chains import _reward_vector, _structure, as_chain, gain_bias, stationary_distribution
+from .chains import _reward_vector, _stationary_rows, _structure, as_chain, gain_bias, stationary_distribution
 
 __all__ = ["MixingTime", "SpectralGap", "MixingEstimate", "mixing_time", "spectral_gap", "sample_trajectories",
            "estimate_mixing_time", "tv_distances"]
@@ -116,7 +116,7 @@ def mixing_time(P: Any, eps: float = 0.25, method: str = "tv", r: Any = None, *,
     if struct.periods[0] > 1:
         raise ChainError(f"the TV mixing time is infinite: the recurrent class has period {struct.periods[0]}; "
                          f"use the lazy chain (I + P) / 2 or method='return'")
-    pi = stationary_distribution(M)
+    pi = _stationary_rows(M, struct)[0]
     idx = _starts(starts, n)
     all_starts = idx.size == n
     if n <= dense_limit:
