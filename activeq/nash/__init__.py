@@ -16,8 +16,11 @@ from .solve import solve  # noqa: E402
 from . import logit, global_newton, dynamics  # noqa: E402,F401
 from .logit import QuantalResponseEquilibrium, qre  # noqa: E402
 from .correlated import CorrelatedEquilibrium, correlated, incentive_matrix, max_incentive  # noqa: E402
+# stochastic games (H5): activeq.nash.stochastic.{shapley, stationary, best_response, exploitability}
+from . import stochastic  # noqa: E402,F401
 
 __all__ = ["solve", "Equilibrium", "is_nash", "regrets", "nash_conv", "make_equilibrium", "certify", "deduplicate",
            "METHODS", "applicable", "register", "solve_matrix_game", "MatrixGameSolution"]
 __all__ += ["qre", "QuantalResponseEquilibrium", "correlated", "CorrelatedEquilibrium", "incentive_matrix",
             "max_incentive"]
+__all__ += ["stochastic"]

@@ -36,11 +36,11 @@ import numpy as np
 import scipy.linalg
 from tqdm.auto import tqdm
 
-from ..._checks import check_in_range, check_positive_int
+from ..._checks import SeedLike, as_generator, check_in_range, check_positive_int
 from ...errors import ConvergenceWarning, SolverError
 from ...games import StochasticGame
 from .best_response import exploitability
-from .evaluation import _gains, check_discounted, contract_others
+from .evaluation import _gains, action_values, check_discounted, contract_others
 
 METHODS = ("logit",)
 _ILLEGAL_GAP = 60.0
@@ -154,8 +154,17 @@ class _Blocks:
             out.append([row @ z])
         return np.concatenate(out)
 
-    def factor(self, row: np.ndarray | None) -> "_Factor | None":
-        """Factorise the system (bordered by ``row`` if given); None if it is singular."""
+    def factor(self, row: np.ndarray | None, pinv: bool = False, dense: bool = True) -> "_Factor | None":
+        """Factorise the system (bordered by ``row`` if given); None if it is singular.
+
+        ``pinv``: invert the state blocks by pseudo-inverse (least-squares Newton steps for the polish, whose state
+        blocks are singular where actions are exact duplicates, e.g. absorbing states).
+        """
+        if pinv:
+            try:
+                return _Factor(self, row, structured=True, pinv=True)
+            except (np.linalg.LinAlgError, scipy.linalg.LinAlgError, ValueError):
+                return None
         try:
             fac = _Factor(self, row, structured=True)
             # inf-norm condition numbers of the state blocks (cheap bound); large -> eliminate densely instead
@@ -164,6 +173,8 @@ class _Blocks:
                 return fac
         except (np.linalg.LinAlgError, scipy.linalg.LinAlgError, ValueError):
             pass
+        if not dense:
+            return None
         try:
             return _Factor(self, row, structured=False)
         except (np.linalg.LinAlgError, scipy.linalg.LinAlgError, ValueError):
@@ -171,7 +182,7 @@ class _Blocks:
 
 
 class _Factor:
-    def __init__(self, blk: _Blocks, row: np.ndarray | None, structured: bool):
+    def __init__(self, blk: _Blocks, row: np.ndarray | None, structured: bool, pinv: bool = False):
         self.blk, self.row, self.structured = blk, row, structured
         S, K, n, nb, N = blk.S, blk.K, blk.n, blk.nb, blk.N
         if not structured:
@@ -181,7 +192,7 @@ class _Factor:
                 raise np.linalg.LinAlgError("singular")
             self.lu = (lu, piv)
             return
-        Ainv = np.linalg.inv(blk.A)
+        Ainv = np.linalg.pinv(blk.A, rcond=1e-12) if pinv else np.linalg.inv(blk.A)
         E = Ainv @ blk.B  # (S, K, S n)
         Sn = S * n
         size = Sn + (row is not None)
@@ -220,12 +231,14 @@ class _Factor:
 class _Model:
     """Equations and Jacobians of the homotopy (and of the support polish) for one rescaled game."""
 
-    def __init__(self, sg: StochasticGame):
+    def __init__(self, sg: StochasticGame, perturbation: float = 0.0, rng: np.random.Generator | None = None):
         self.sg = sg
         self.L = L = _Layout(sg)
         lo, hi = float(sg.rewards.min()), float(sg.rewards.max())
         self.scale = hi - lo if hi > lo else 1.0
         self.R = (np.asarray(sg.rewards) - lo) / self.scale
+        if perturbation > 0:
+            self.R = self.R + perturbation * rng.uniform(-1.0, 1.0, self.R.shape)
         self.gamma = float(sg.discount)
         self.Tflat = np.asarray(sg.transitions).reshape(L.S, -1, L.S)
         self.T = np.asarray(sg.transitions)
@@ -375,14 +388,12 @@ class _Model:
                 C[:, i, rows] = -u[i]
                 Dv[:, i, :, i] = np.eye(S) - P["gP"]
             blocks = _Blocks(A, Bv.reshape(S, K, S * n), C, Dv.reshape(S * n, S * n), None)
-            fac = blocks.factor(None)
+            fac = blocks.factor(None, dense=False)  # exact block inverses when the blocks are well conditioned
             if fac is None:
-                if _DEBUG:
-                    sz = np.stack([support[:, L.off[i]:L.off[i + 1]].sum(1) for i in range(n)], 1)
-                    print("  polish singular; unequal supports in", int((sz[:, 0] != sz[:, 1]).sum()), "states")
-                return None  # the guessed supports do not pin down an isolated equilibrium
-            dx = fac.solve(F)
-            if not np.all(np.isfinite(dx)):
+                # singular state blocks (exactly duplicated actions, e.g. absorbing states): least-squares blocks
+                fac = blocks.factor(None, pinv=True)
+            dx = None if fac is None else fac.solve(F)
+            if dx is None or not np.all(np.isfinite(dx)):
                 return None
             x = x - dx
             if not np.all(np.isfinite(x)):
@@ -422,12 +433,17 @@ def _profile(L: _Layout, sig_all: np.ndarray) -> tuple[np.ndarray, ...]:
 
 
 def stationary(sg: StochasticGame, method: str = "logit", *, tol: float = 1e-9, max_steps: int = 5000,
-               lambda_max: float = 1e9, polish: bool = True, progress: bool = False) -> StationaryEquilibrium:
+               lambda_max: float = 1e9, polish: bool = True, perturbation: float = 1e-6, seed: SeedLike = 0,
+               progress: bool = False) -> StationaryEquilibrium:
     """A stationary (Markov perfect) equilibrium of a discounted stochastic game, with its certificate.
 
     ``tol``: stop when the largest one-shot-deviation gain is <= ``tol * max(1, ptp(rewards))``;
     ``max_steps``/``lambda_max``: caps on the path (if hit, a ConvergenceWarning is issued and the best profile
     found is returned with ``converged=False`` and its certificate); ``polish``: try the support Newton polish.
+    ``perturbation``/``seed``: the path is traced in a copy of the game whose rescaled rewards get uniform noise of
+    this size (relative to the reward range), which makes degenerate games (ties, symmetries: e.g. grid games)
+    generic so the path has no branch points; the polish and every certificate use the *original* game. Set 0 to
+    trace the exact game.
     """
     sg = check_discounted(sg, "stationary")
     if method not in METHODS:
@@ -436,7 +452,9 @@ def stationary(sg: StochasticGame, method: str = "logit", *, tol: float = 1e-9, 
     tol = check_in_range(tol, "tol", 0.0, None, low_open=True)
     max_steps = check_positive_int(max_steps, "max_steps")
     lambda_max = check_in_range(lambda_max, "lambda_max", 0.0, None, low_open=True)
-    M = _Model(sg)
+    perturbation = check_in_range(perturbation, "perturbation", 0.0, 1e-2)
+    M0 = _Model(sg)
+    M = _Model(sg, perturbation, as_generator(seed)) if perturbation > 0 else M0
     L = M.L
     target = tol * max(1.0, float(np.ptp(sg.rewards)))
 
@@ -455,9 +473,11 @@ def stationary(sg: StochasticGame, method: str = "logit", *, tol: float = 1e-9, 
     tau[N] = 1.0
     ds, ds_max, ds_min = 0.3, 1e5, 1e-10
     corr_tol = 1e-7
+    res_tol = 1e-11
     dist_target, dist_max = 0.1, 0.5
     ratio_target, ratio_cap = 0.3, 0.6
     steps = corrector_total = rejected = dense_steps = 0
+    stalled = False
     best: tuple[float, tuple[np.ndarray, ...], bool, float] | None = None
     next_polish = 5.0
     bar = tqdm(total=None, desc="logit homotopy", disable=not progress, leave=False, unit="step")
@@ -482,9 +502,9 @@ def stationary(sg: StochasticGame, method: str = "logit", *, tol: float = 1e-9, 
                 fac = _Factor(blocks, tau, structured=False)  # structured elimination lost accuracy: go dense
                 dense_steps += 1
                 t_new = fac.solve(rhs)
-            if fac is None or not np.all(np.isfinite(t_new)):
-                raise SolverError(f"logit homotopy: singular Jacobian on the path at lambda={y[N]:.4g} "
-                                  f"(a bifurcation: the game is degenerate)")
+            if fac is None or not np.all(np.isfinite(t_new)):  # singular: a branch point (degenerate game)
+                stalled = True
+                break
             t_new /= np.linalg.norm(t_new)
             # chord-Newton corrector on the hyperplane tau . (y - y_pred) = 0
             while True:
@@ -498,6 +518,9 @@ def stationary(sg: StochasticGame, method: str = "logit", *, tol: float = 1e-9, 
                 for k in range(1, 16):
                     F = M.residual(yc)
                     if not np.all(np.isfinite(F)):
+                        break
+                    if k > 1 and np.abs(F).max() < res_tol:  # on the path to round-off: done
+                        ok = True
                         break
                     dy = fac.solve(np.concatenate([F, [0.0]]))
                     nd = float(np.linalg.norm(dy))
@@ -522,7 +545,10 @@ def stationary(sg: StochasticGame, method: str = "logit", *, tol: float = 1e-9, 
                 rejected += 1
                 ds *= 0.5
                 if ds < ds_min:
-                    raise SolverError(f"logit homotopy: step length fell below {ds_min:g} at lambda={y[N]:.4g}")
+                    break
+            if not ok:
+                stalled = True
+                break
             y = yc
             tau = t_new
             if _DEBUG:
@@ -541,14 +567,37 @@ def stationary(sg: StochasticGame, method: str = "logit", *, tol: float = 1e-9, 
             next_polish = 2.0 * lam
             ratio = sig_all / np.stack([p.max(axis=1) for p in L.per_player(sig_all)], axis=1)[:, L.player_of]
             V_now = y[L.nb:N].reshape(L.S, L.n)
+            # candidate 1: keep, per state and player, only near-best actions (by exact action values), re-evaluate
+            prof = _profile(L, sig_all)
+            for delta in (1e-3, 1e-6):
+                p_k = prof
+                for _ in range(4):
+                    g_k, V_k = _gains(sg, p_k)
+                    u_k = action_values(sg, p_k, V_k)
+                    keep = [sg.legal_actions[i] & (u_k[i] >= u_k[i].max(axis=1, keepdims=True)
+                                                   - delta * target / tol) for i in range(L.n)]
+                    kept = [np.where(kp, p, 0.0) for kp, p in zip(keep, p_k)]
+                    # near-best actions the logit profile gives (numerically) zero weight: spread uniformly
+                    kept = [np.where(k.sum(axis=1, keepdims=True) > 0, k, kp.astype(float)) for k, kp in zip(kept, keep)]
+                    p_k = tuple(k / k.sum(axis=1, keepdims=True) for k in kept)
+                    if certify(p_k, lam, True) <= target:
+                        break
+                if best[0] <= target:
+                    break
+            cert = best[0]
+            if cert <= target:
+                continue
+            # candidate 2: Newton on the equilibrium equations restricted to guessed supports
             tried: list[np.ndarray] = []
             for thr in (1e-3, 3e-2, 0.2):
                 support = _balanced(L, sig_all, L.legal & (ratio >= thr))
                 for _ in range(3):  # drop actions the Newton step drives negative, then retry
                     if any(np.array_equal(support, t) for t in tried):
                         break
+                    if not tried or not np.array_equal(support, tried[-1]):
+                        certify(_profile(L, np.where(support, sig_all, 0.0)), lam, True)  # plain truncation
                     tried.append(support)
-                    res = M.polish(sig_all, V_now, support)
+                    res = M0.polish(sig_all, V_now, support)
                     if res is None:
                         break
                     sa = res[0]
@@ -557,10 +606,9 @@ def stationary(sg: StochasticGame, method: str = "logit", *, tol: float = 1e-9, 
                         c2 = certify(prof, lam, True)
                         if _DEBUG:
                             print("polish", lam, thr, c2)
-                        if c2 <= target:
-                            cert = c2
                         break
                     support = _balanced(L, sig_all, support & (sa > 0))
+                cert = best[0]
                 if cert <= target:
                     break
     finally:
@@ -569,7 +617,7 @@ def stationary(sg: StochasticGame, method: str = "logit", *, tol: float = 1e-9, 
     g_best, profile, via_polish, lam_best = best
     converged = g_best <= target
     if not converged:
-        why = "max_steps" if steps >= max_steps else "lambda_max"
+        why = "singular Jacobian or step length collapsed (try perturbation > 0)" if stalled else ("max_steps" if steps >= max_steps else "lambda_max")
         warnings.warn(f"logit homotopy stopped ({why}) at lambda={y[N]:.4g} with certificate {g_best:.3g} > "
                       f"{target:.3g}; returning the best profile found", ConvergenceWarning, stacklevel=2)
     gains, V = _gains(sg, profile)
