@@ -1,4 +1,5 @@
-"""The built wheel is a single `activeq` namespace that carries the game catalog and the console script."""
+"""The built wheel: one `activeq` namespace, the game catalog inside it, the console script, and a real
+(non-editable) install that reads the catalog from ``activeq/_catalog``. The wheel is built once per module."""
 
 from __future__ import annotations
 
@@ -7,13 +8,20 @@ import sys
 import zipfile
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_wheel_ships_catalog_and_single_namespace(tmp_path: Path) -> None:
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path), str(ROOT)],
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("wheel")
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(out), str(ROOT)],
                    check=True, capture_output=True, timeout=300)
-    wheel = next(tmp_path.glob("activeq-*.whl"))
+    return next(out.glob("activeq-*.whl"))
+
+
+def test_wheel_is_one_namespace_with_catalog_and_script(wheel: Path) -> None:
     names = zipfile.ZipFile(wheel).namelist()
     tops = {n.split("/")[0] for n in names if not n.split("/")[0].endswith(".dist-info")}
     assert tops == {"activeq"}, tops
@@ -22,3 +30,18 @@ def test_wheel_ships_catalog_and_single_namespace(tmp_path: Path) -> None:
     assert in_repo and shipped == in_repo
     entry_points = next(n for n in names if n.endswith(".dist-info/entry_points.txt"))
     assert "activeq = activeq.cli:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
+
+
+def test_load_game_works_from_an_installed_wheel(wheel: Path, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(site), str(wheel)],
+                   check=True, capture_output=True, timeout=300)
+    code = ("import activeq; from activeq.games.catalog import catalog_dir; "
+            "print(activeq.__file__); print(catalog_dir()); print(len(activeq.list_games())); "
+            "print(activeq.load_game('grid_game_2').num_states)")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=tmp_path,
+                          env={"PYTHONPATH": str(site), "PATH": "/usr/bin:/bin"})
+    assert proc.returncode == 0, proc.stderr
+    module, catalog, count, states = proc.stdout.split()
+    assert Path(module).is_relative_to(site) and Path(catalog) == site / "activeq" / "_catalog"
+    assert int(count) == len(list((ROOT / "games").glob("*.toml"))) and int(states) == 81
