@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._checks import check_positive_int
 from ..errors import ArgumentError, SolverError
 from ..games import NormalFormGame
 from .equilibrium import Equilibrium, make_equilibrium

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import inspect
-from math import comb
 from typing import Any
 
 import numpy as np
@@ -94,8 +93,3 @@ def _check_options(m: Method, options: dict[str, Any]) -> None:
         raise SolverError(f"method {m.name!r} does not take option(s) {', '.join(unknown)}; "
                           f"it takes: {', '.join(allowed) or 'no options'}")
 
-
-def enumeration_size(game: NormalFormGame) -> int:
-    """C(m + n, min(m, n)): an upper bound on the number of vertices of the smaller best-response polytope."""
-    m, n = game.num_actions
-    return comb(m + n, min(m, n))
