@@ -9,9 +9,10 @@ strategy (``b`` the perturbation ray) and follows the solution curve of
 
 from large ``lam`` (where the unique equilibrium plays each player's argmax of ``b``) down through ``lam = 0``.
 Every crossing of ``lam = 0`` is an equilibrium of the game; the path may turn back and cross several times, and
-it is followed until ``lam < end_lambda``. ``r`` is piecewise linear, so ``H`` is piecewise smooth; the tracer
-(:mod:`activeq.nash._homotopy`) keeps an orientation given by ``sign det [DH; t]``, which is preserved across the
-kinks where a support changes. As in Gambit, payoffs are first scaled to [0, 1] and ``b`` to unit length, so
+it is followed until ``lam < end_lambda``. ``r`` is piecewise linear, so ``H`` is piecewise smooth: we trace
+one support cell at a time with its smooth formula (predictor-corrector, orientation ``sign det [DH; t]`` kept
+within the cell), stop exactly on the cell boundary (Newton on ``H = 0`` plus the crossed constraint), and leave
+into the neighbouring cell along the kernel direction that points into it. As in Gambit, payoffs are first scaled to [0, 1] and ``b`` to unit length, so
 ``end_lambda`` means the same thing here and there.
 """
 
@@ -235,8 +236,8 @@ def gnm_solve(game: NormalFormGame, *, perturbation: Any = None, end_lambda: flo
                 w = float(fr.min())
                 g = _slack_grad(cell, k)
                 xb, okb = _solve_with(cell, lambda y, k=k: float(cell.slack(y)[k]), lambda y: g, (1 - w) * x + w * xn)
-                if not okb:
-                    h *= 0.5
+                if not okb or np.delete(cell.slack(xb), k).min() < -1e-12:
+                    h *= 0.5  # another constraint was crossed first (or no boundary point): shorter step
                     continue
                 xn = xb
                 if (x[-1] > 0) != (xn[-1] > 0):
@@ -247,7 +248,10 @@ def gnm_solve(game: NormalFormGame, *, perturbation: Any = None, end_lambda: flo
                 kinks += 1
                 Jn = cell.J(xn)
                 tn = kernel_tangent(Jn)
-                tn = tn if orientation(Jn, tn) == sign else -tn
+                # The path continues into the new cell: of the two kernel directions take the one that raises
+                # the slack of the constraint just crossed, and carry its orientation on through this cell.
+                tn = tn if _slack_grad(cell, k) @ tn > 0 else -tn
+                sign = orientation(Jn, tn)
                 x, t = xn, tn
                 continue
             if (x[-1] > 0) != (xn[-1] > 0):
