@@ -97,6 +97,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="CI-sized: short timed segments, no full experiment")
     parser.add_argument("--seeds", type=int, default=10)
+    parser.add_argument("--skip-full", action="store_true", help="time the segments only, not the 10 x 50k run")
     parser.add_argument("--threads", type=int, default=1, help="torch intra-op threads (1 = one core)")
     args = parser.parse_args(argv)
     root = str(Path(__file__).resolve().parent.parent)
@@ -129,7 +130,7 @@ def main(argv: Sequence[str] | None = None) -> int:
              f"of {max(1, steps // segments)} steps after {warm} warm-up steps; one transition and one update per "
              "seed per step in every row.", "", "```", text, "```", ""]
     print(text)
-    if not args.quick:
+    if not args.quick and not args.skip_full:
         cpu, wall, final = full_experiment(B, 50_000, seed=0)
         k = int(np.sum(final >= 1.8))
         full = (f"Full experiment, {B} seeds x 50,000 steps in one process: CPU {cpu / 60:.1f} min, wall "

@@ -138,9 +138,9 @@ def test_pettingzoo_env_play_equals_the_batched_match():
     agents = make()
     env = ParallelGameEnv(game, max_steps=150, seed=0)
     players = [EnvPlayer(a, name) for a, name in zip(agents, env.possible_agents)]
-    env_rewards = play(env, players, 400, seed=0)
-    assert agents[0].steps == 400 and agents[0].gain[0] != 0.0  # it learned along the way
-    res = Match(game, make(), num_seeds=1, seed=0).run(400, progress=False)
+    env_rewards = play(env, players, 300, seed=0)
+    assert agents[0].steps == 300 and agents[0].gain[0] != 0.0  # it learned along the way
+    res = Match(game, make(), num_seeds=1, seed=0).run(300, progress=False)
     np.testing.assert_array_equal(env_rewards.T, res.rewards[:, 0])
 
 
