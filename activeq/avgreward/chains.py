@@ -250,7 +250,7 @@ def _solve(A: np.ndarray | sp.spmatrix, b: np.ndarray) -> np.ndarray:
     return lu.solve(np.asarray(b, dtype=np.float64))
 
 
-POWER_FIRST_LIMIT = 20_000  # larger classes first try a few hundred lazy power steps (fast-mixing chains)
+POWER_FIRST_LIMIT = 2_000  # larger classes first try a few hundred lazy power steps (fast-mixing chains)
 
 
 def _power_stationary(sub: sp.csr_matrix, iters: int = 300, tol: float = 1e-12) -> np.ndarray | None:
