@@ -44,7 +44,7 @@ def ipd_vs_naive(seeds, search, sim):
         naive = active_average_reward(ActiveMarkovGame(pd, [NaiveLearner(), NaiveLearner()]), seed=seed, **sim)
         lola = active_average_reward(ActiveMarkovGame(pd, [LOLA(), NaiveLearner()]), seed=seed, **sim)
         rows.append((seed, br.value, br.stderr, lola.values[0], lola.stderr[0], naive.values[0], naive.stderr[0],
-                     np.round(br.policy[:, 0], 2).tolist()))
+                     np.round(br.policy[..., 0], 2).tolist()))
     return rows
 
 
@@ -119,12 +119,12 @@ def main(argv=None) -> int:
     search = dict(population=12 if quick else 16, generations=2 if quick else 3, chains=1 if quick else 2,
                   steps=300 if quick else 500, eval_chains=4 if quick else 8, eval_steps=600 if quick else 1500)
     sim = dict(steps=600 if quick else 1500, chains=4 if quick else 8)
-    name = "active_results_quick.md" if quick else "active_results.md"
+    report_file = OUT / ("active_results_quick.md" if quick else "active_results.md")
 
     def flush(text):
         report.append(text)
         print(text, flush=True)
-        (OUT / name).write_text("\n".join(report) + "\n")
+        report_file.write_text("\n".join(report) + "\n")
 
     seeds = range(2 if quick else 5)
     report = []
@@ -133,7 +133,7 @@ def main(argv=None) -> int:
     rows = ipd_vs_naive(seeds, search, sim)
     report.append("## Iterated prisoner's dilemma vs a naive learner (row player's average reward; mutual defection = 1)\n")
     flush(md_table(["seed", "active BR", "± se", "LOLA vs naive", "± se", "naive vs naive", "± se",
-                            "active BR policy P(C|start,CC,CD,DC,DD)"],
+                            "active BR P(C) per state start,CC,CD,DC,DD (x opponent-policy bin when tracking)"],
                            [(r[0], f"{r[1]:.3f}", f"{r[2]:.3f}", f"{r[3]:.3f}", f"{r[4]:.3f}", f"{r[5]:.3f}",
                              f"{r[6]:.3f}", r[7]) for r in rows]))
 

@@ -200,6 +200,9 @@ def policy_trajectories(game: Any, learners: Sequence[Any], steps: int = 1000, s
                         smooth: int = 25) -> np.ndarray:
     """Each agent's probability of its first action along one run, smoothed: ``(T, 2)`` for 2-player games.
 
+    Memory-1 policies differ per state, so this is the empirical mixed strategy actually played (e.g. an alternating
+    convention shows as 0.5), comparable with the stage game's mixed Nash profiles.
+
     The probability is the one played at the visited state; ``smooth`` is a moving-average window.
     """
     _, _, sg = _as_game(game)
