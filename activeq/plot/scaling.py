@@ -31,6 +31,11 @@ def plot_scaling(fits: Sequence[Any], ax: Any = None, *, title: str | None = Non
         line, = ax.loglog(sizes, np.asarray(fit.times, dtype=float), markers[i % len(markers)], label=fit.label)
         grid = np.geomspace(sizes.min(), sizes.max(), 50)
         ax.loglog(grid, fit.prefactor * grid ** fit.exponent, "-", color=line.get_color(), alpha=0.7)
+    from matplotlib.ticker import LogLocator, NullFormatter, ScalarFormatter
+
+    ax.xaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
+    ax.xaxis.set_major_formatter(ScalarFormatter())
+    ax.xaxis.set_minor_formatter(NullFormatter())
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     if title:
