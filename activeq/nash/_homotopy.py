@@ -103,6 +103,8 @@ def correct(H: Func, JH: Func, xp: np.ndarray, t: np.ndarray, s: TraceSettings,
             return False, x, it
         prev = r
         A = np.vstack([JH(x), t])
+        if not np.all(np.isfinite(A)):
+            return False, x, it
         try:
             dx = np.linalg.solve(A, np.concatenate([-F, [0.0]]))
         except np.linalg.LinAlgError:
@@ -121,7 +123,10 @@ def newton_square(F: Func, J: Func, x0: np.ndarray, tol: float = 1e-12, max_iter
         f = F(x)
         if float(np.abs(f).max()) <= tol:
             return x, True
-        dx = np.linalg.lstsq(J(x), -f, rcond=None)[0]
+        Jx = J(x)
+        if not (np.all(np.isfinite(f)) and np.all(np.isfinite(Jx))):
+            return x, False
+        dx = np.linalg.lstsq(Jx, -f, rcond=None)[0]
         x = x + dx
         if not np.all(np.isfinite(x)):
             return x, False

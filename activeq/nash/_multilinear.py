@@ -134,7 +134,10 @@ def support_newton(ml: Multilinear, supports: Sequence[Sequence[int]], start: np
             Js[i, pos:pos + r.size] = 1.0
             pos += r.size
         J = np.vstack([Jv, Js])
-        step = np.linalg.lstsq(J, -F, rcond=None)[0]
+        try:
+            step = np.linalg.lstsq(J, -F, rcond=None)[0]
+        except np.linalg.LinAlgError:
+            return None
         x[idx] += step
         if not np.all(np.isfinite(x)) or np.abs(x).max() > 1e6:
             return None

@@ -24,7 +24,7 @@ from typing import Any, Sequence
 import numpy as np
 from tqdm.auto import tqdm
 
-from .._checks import as_float_array, check_in_range, check_positive_int
+from .._checks import SeedLike, as_float_array, as_generator, check_in_range, check_positive_int
 from ..errors import ConvergenceWarning, SolverError
 from ..games import NormalFormGame
 from ._homotopy import TraceFailure, TraceSettings, correct, kernel_tangent, newton_square, orientation
@@ -120,10 +120,15 @@ def _slack_grad(cell: _Cell, k: int) -> np.ndarray:
     return cell.sign[k] * g
 
 
-def _perturbation(game: NormalFormGame, perturbation: Any, ml: Multilinear) -> np.ndarray:
+def _perturbation(game: NormalFormGame, perturbation: Any, ml: Multilinear, seed: SeedLike) -> np.ndarray:
     if perturbation is None:
         b = np.zeros(ml.N)
         b[ml.offsets[:-1]] = 1.0  # Gambit's default: a bonus on each player's first strategy
+        return b / np.linalg.norm(b)
+    if isinstance(perturbation, str):
+        if perturbation != "random":
+            raise SolverError(f"perturbation must be None, 'random' or one vector per player, got {perturbation!r}")
+        b = as_generator(seed).random(ml.N)
         return b / np.linalg.norm(b)
     if isinstance(perturbation, np.ndarray) and perturbation.ndim == 1 and perturbation.size == ml.N:
         parts: Sequence[Any] = ml.split(perturbation)
@@ -147,11 +152,16 @@ def _perturbation(game: NormalFormGame, perturbation: Any, ml: Multilinear) -> n
 
 @register("gnm", players="n", summary="Govindan-Wilson global Newton method: the equilibria on one homotopy path")
 def gnm_solve(game: NormalFormGame, *, perturbation: Any = None, end_lambda: float = -10.0, tol: float = 1e-9,
-              max_steps: int = 20000, progress: bool = False) -> list[Equilibrium]:
+              max_steps: int = 5000, seed: SeedLike = None, progress: bool = False) -> list[Equilibrium]:
     """Equilibria found along the global Newton path of ray ``perturbation`` (an odd number for generic games).
 
+    Meant for generic games (e.g. continuous random payoffs). On degenerate games (ties, continua of equilibria,
+    such as many small integer-payoff games) the path can stall on a continuum; then a ConvergenceWarning says
+    so and what was found so far is returned. ``"logit"`` is the robust choice there.
+
     ``perturbation``: one vector per player (a bonus per pure strategy, unique maximum per player); default
-    Gambit's (1 on each first strategy). Each equilibrium is refined to regret <= ``tol`` x payoff range; if the
+    Gambit's (1 on each first strategy); ``"random"`` draws a generic one from ``seed`` (different rays can
+    reach different equilibria; a generic ray also helps on degenerate games). Each equilibrium is refined to regret <= ``tol`` x payoff range; if the
     path is cut short (``max_steps`` or a tracing failure) a :class:`~activeq.errors.ConvergenceWarning` says so
     and ``info["converged"]`` is False on what was found.
     """
@@ -164,7 +174,7 @@ def gnm_solve(game: NormalFormGame, *, perturbation: Any = None, end_lambda: flo
     ml = Multilinear((pay - lo) / span if span > 0 else pay - lo)
     ml_orig = Multilinear(pay)
     scale = max(1.0, span)
-    b = _perturbation(game, perturbation, ml)
+    b = _perturbation(game, perturbation, ml, seed)
 
     # Start: for large lam every player plays argmax b; z must leave a gap >= 1 to every other strategy.
     sigma0 = np.zeros(ml.N)
@@ -202,6 +212,8 @@ def gnm_solve(game: NormalFormGame, *, perturbation: Any = None, end_lambda: flo
             sigma = refined
         found.append(sigma)
 
+    quiet = np.errstate(over="ignore", invalid="ignore", divide="ignore")  # a diverging path is caught below
+    quiet.__enter__()
     try:
         x = x0
         cell = _Cell(ml, b, project_simplex_blocks(z0, ml)[1])
@@ -259,9 +271,10 @@ def gnm_solve(game: NormalFormGame, *, perturbation: Any = None, end_lambda: flo
             x, t = xn, tn
             if iters <= 3:
                 h = min(h * settings.accel, 1.0)
-    except TraceFailure as exc:
-        failure = str(exc)
+    except (TraceFailure, np.linalg.LinAlgError) as exc:
+        failure = f"{type(exc).__name__}: {exc}"
     finally:
+        quiet.__exit__(None, None, None)
         bar.close()
     converged = not failure and not unrefined
     if not converged:

@@ -136,7 +136,7 @@ def qre(game: NormalFormGame, lam: float, *, max_steps: int = 20000, progress: b
                 prev = x
             else:
                 raise SolverError(f"qre: the logit path did not reach lam={lam} within max_steps={max_steps}")
-        except TraceFailure as exc:
+        except (TraceFailure, np.linalg.LinAlgError) as exc:
             raise SolverError(f"qre: path tracing failed before lam={lam}: {exc}") from None
         finally:
             bar.close()
@@ -187,6 +187,8 @@ def logit_solve(game: NormalFormGame, *, tol: float = 1e-9, max_lambda: float = 
     best: tuple[float, np.ndarray, float] | None = None  # (regret, flat profile, lambda)
     bar = tqdm(total=None, desc="logit path", disable=not progress, unit="step")
     failure = ""
+    quiet = np.errstate(over="ignore", invalid="ignore", divide="ignore")  # a diverging path is caught below
+    quiet.__enter__()
     try:
         for x, _t, _h in trace(sysm.H, sysm.J, x, t0, TraceSettings(max_steps=max_steps, h_max=1e4)):
             steps += 1
@@ -208,9 +210,10 @@ def logit_solve(game: NormalFormGame, *, tol: float = 1e-9, max_lambda: float = 
                 break
         else:
             failure = f"max_steps={max_steps} reached"
-    except TraceFailure as exc:
-        failure = str(exc)
+    except (TraceFailure, np.linalg.LinAlgError) as exc:
+        failure = f"{type(exc).__name__}: {exc}"
     finally:
+        quiet.__exit__(None, None, None)
         bar.close()
     sig = np.exp(x[:-1])
     raw = ml_orig.max_regret(sig)
