@@ -236,3 +236,27 @@ def test_stationary_bad_input_and_nonconvergence():
         eq = stationary(sg, max_steps=1, polish=False)
     assert not eq.converged and eq.certificate > 1e-9
     assert eq.certificate == pytest.approx(one_shot_gains(sg, eq.strategies).max())
+
+
+def test_legal_action_masks_and_mdp():
+    rng = np.random.default_rng(11)
+    S = 3
+    R = rng.random((S, 2, 3, 3))
+    T = rng.exponential(size=(S, 3, 3, S))
+    T /= T.sum(axis=-1, keepdims=True)
+    legal = [np.array([[1, 1, 0], [1, 1, 1], [0, 1, 1]], bool), np.array([[1, 0, 1], [1, 1, 1], [1, 1, 0]], bool)]
+    sg = StochasticGame(R, T, discount=0.9, legal_actions=legal)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no RuntimeWarning from masked actions
+        eq = stationary(sg)
+    assert eq.converged and eq.exploitability <= 1e-8
+    assert all(np.all(p[~m] == 0) for p, m in zip(eq.strategies, legal))
+    Rz = R.copy()
+    Rz[:, 1] = -Rz[:, 0]
+    zs = StochasticGame(Rz, T, discount=0.9, legal_actions=legal)
+    res = shapley(zs)
+    assert res.exploitability <= 1e-8 and all(np.all(p[~m] == 0) for p, m in zip(res.strategies, legal))
+    assert np.allclose(stationary(zs).values[:, 0], res.values, atol=1e-7)
+    # a one-player game is an MDP: the stationary equilibrium is an optimal policy
+    mdp = StochasticGame.mdp(R[:, 0, :, 0], T[:, :, 0, :], discount=0.9)
+    assert np.allclose(stationary(mdp).values[:, 0], best_response(mdp, 0, []).values, atol=1e-9)

@@ -586,9 +586,8 @@ def stationary(sg: StochasticGame, method: str = "logit", *, tol: float = 1e-9, 
                 p_k = prof
                 for _ in range(2):
                     V_k = _gains(sg, p_k)[1]
-                    u_k = action_values(sg, p_k, V_k)
-                    keep = [sg.legal_actions[i] & (u_k[i] >= u_k[i].max(axis=1, keepdims=True)
-                                                   - delta * target / tol) for i in range(L.n)]
+                    u_k = [np.where(sg.legal_actions[i], u, -np.inf) for i, u in enumerate(action_values(sg, p_k, V_k))]
+                    keep = [u >= u.max(axis=1, keepdims=True) - delta * target / tol for u in u_k]
                     kept = [np.where(kp, p, 0.0) for kp, p in zip(keep, p_k)]
                     # near-best actions the logit profile gives (numerically) zero weight: spread uniformly
                     kept = [np.where(w.sum(axis=1, keepdims=True) > 0, w, kp.astype(float))
