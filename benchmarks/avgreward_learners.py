@@ -6,8 +6,9 @@ The straightforward learner re-solves a dense |S| x |S| stationary system for ev
 at a state cost O(A S) and committing a row O(S^2). Both run in one process on the same environment and seed; the
 benchmark checks that their learning curves (per-step rewards) are identical over the steps both ran.
 
-Environments with |S| = 400 learner states: 16 bottleneck rooms of 5x5 observed by cell (tasks switch on reaching
-the goal), and 4 rooms of 5x5 with the task in the state (4 tasks x 100 cells). CPU time (``time.process_time``)
+Environments with |S| = 400 learner states: 4 rooms of 5x5 with the task in the state (4 tasks x 100 cells), and
+16 bottleneck rooms of 5x5 observed by cell (tasks switch on reaching the goal; built without the per-task optimal
+gains, which a speed measurement does not use). CPU time (``time.process_time``)
 of single-threaded BLAS is measured, median over repeats, so other load on the machine distorts it less than wall
 time. Run: ``.venv/bin/python benchmarks/avgreward_learners.py [--quick]``; writes
 ``benchmarks/results/avgreward_learners.md`` (``avgreward_learners_quick.md`` with ``--quick``).
@@ -61,12 +62,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     dense_steps = args.dense_steps or (30 if args.quick else 100)
     fast_steps = args.fast_steps or (1000 if args.quick else 5000)
     repeat = 1 if args.quick else 3
-    envs, skipped = [ENVIRONMENTS["rooms"](rooms=4, length=5)], []
+    envs = [ENVIRONMENTS["rooms"](rooms=4, length=5)]
     if not args.quick:
-        try:
-            envs.append(ENVIRONMENTS["rooms_cells"](rooms=16, length=5))
-        except Exception as exc:  # reported in the output, never silently dropped
-            skipped.append(f"rooms_cells16x5 skipped: building it failed with {type(exc).__name__}: {exc}")
+        # speed only: per-task optimal gains are not needed here (exact_gains=False)
+        envs.append(ENVIRONMENTS["rooms_cells"](rooms=16, length=5, exact_gains=False))
     learners = [("rho_on", {})] if args.quick else [("rho_on", {}), ("rho_off", {}), ("rho_pg", {})]
     rows = []
     for env in envs:
@@ -91,7 +90,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     info = (f"dense: {dense_steps} steps, fast: {fast_steps} steps, median of {repeat} (CPU time, 1 BLAS thread); "
             f"identical = same per-step rewards over the first {dense_steps} steps, seed 0. "
             f"numpy {np.__version__}, Python {platform.python_version()}, {platform.machine()}.")
-    info += "".join("\n\n" + m for m in skipped)
     print(table)
     print(info)
     RESULTS.mkdir(parents=True, exist_ok=True)
