@@ -17,7 +17,6 @@ Math (Puterman 1994, App. A and ch. 8-9):
 from __future__ import annotations
 
 from dataclasses import dataclass
-from math import gcd
 from typing import Any
 
 import numpy as np

@@ -29,7 +29,7 @@ from .._checks import as_float_array, check_choice, check_in_range, check_positi
 from ..errors import ArgumentError, ChainError, ConvergenceWarning
 from ..games.sparse_mdp import SparseMDP
 from ..games.stochastic import StochasticGame
-from .chains import STOCHASTIC_TOL, ChainStructure, GainBias, gain_bias
+from .chains import ChainStructure, GainBias, gain_bias
 
 __all__ = ["SparseMDP", "AverageRewardSolution", "as_sparse_mdp", "policy_chain", "evaluate_policy",
            "solve_average_reward"]
