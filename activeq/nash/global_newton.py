@@ -221,10 +221,13 @@ def gnm_solve(game: NormalFormGame, *, perturbation: Any = None, end_lambda: flo
         t = kernel_tangent(J)
         t = t if t @ t0 > 0 else -t
         sign = orientation(J, t)
-        h = 0.1
+        h, last_k = 0.1, -1
         while x[-1] >= end_lambda:
             if steps >= max_steps:
                 failure = f"max_steps={max_steps} reached at lambda={x[-1]:.3g}"
+                break
+            if x[-1] > 2 * lam0:  # only the start ray reaches large lambda: the tracer has turned back
+                failure = "the path turned back towards its start (a tracing failure at a degenerate boundary)"
                 break
             if h < 1e-12:
                 raise TraceFailure(f"step length underflow at lambda={x[-1]:.6g}")
@@ -248,8 +251,13 @@ def gnm_solve(game: NormalFormGame, *, perturbation: Any = None, end_lambda: flo
                 w = float(fr.min())
                 g = _slack_grad(cell, k)
                 xb, okb = _solve_with(cell, lambda y, k=k: float(cell.slack(y)[k]), lambda y: g, (1 - w) * x + w * xn)
-                if not okb or np.delete(cell.slack(xb), k).min() < -1e-12:
-                    h *= 0.5  # another constraint was crossed first (or no boundary point): shorter step
+                if (not okb or np.delete(cell.slack(xb), k).min() < -1e-12
+                        or (k == last_k and np.abs(xb - x).max() <= 1e-9 * max(1.0, np.abs(x).max()))
+                        or np.linalg.norm(xb - x) > 1.5 * np.linalg.norm(xn - x) + 1e-9):
+                    # another constraint was crossed first, no boundary point was found, the one found is the
+                    # point we start from on the boundary we just came through, or it lies off this step's stretch
+                    # of the path (another branch of the cell's equations): take a shorter step
+                    h *= 0.5
                     continue
                 xn = xb
                 if (x[-1] > 0) != (xn[-1] > 0):
@@ -258,6 +266,7 @@ def gnm_solve(game: NormalFormGame, *, perturbation: Any = None, end_lambda: flo
                 support[k] = not support[k]
                 cell = _Cell(ml, b, support)
                 kinks += 1
+                last_k = k
                 Jn = cell.J(xn)
                 tn = kernel_tangent(Jn)
                 # The path continues into the new cell: of the two kernel directions take the one that raises
@@ -269,6 +278,7 @@ def gnm_solve(game: NormalFormGame, *, perturbation: Any = None, end_lambda: flo
             if (x[-1] > 0) != (xn[-1] > 0):
                 record(cell, x, xn)
             x, t = xn, tn
+            last_k = -1
             if iters <= 3:
                 h = min(h * settings.accel, 1.0)
     except (TraceFailure, np.linalg.LinAlgError) as exc:
