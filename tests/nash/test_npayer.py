@@ -11,6 +11,8 @@ import warnings
 import numpy as np
 import pygambit as gbt
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from activeq.errors import ArgumentError, ConvergenceWarning, SolverError
 from activeq.games import NormalFormGame
@@ -55,6 +57,19 @@ def test_logit_is_nash_and_matches_gambit(seed, shape):
     assert len(ref) == 1
     # Gambit stops at regret 1e-8 on its own path; we refine to an exact equilibrium of the same branch.
     assert np.abs(flat(ours[0]) - ref[0]).max() < 1e-5
+
+
+@settings(max_examples=8, deadline=None)
+@given(seed=st.integers(0, 2**31 - 1), shape=st.sampled_from([(2, 2, 2), (3, 2, 2), (2, 3, 2, 2)]),
+       integer=st.booleans())
+def test_logit_property_always_certified_nash(seed, shape, integer):
+    rng = np.random.default_rng(seed)
+    pay = rng.integers(-3, 4, (len(shape),) + shape) if integer else rng.standard_normal((len(shape),) + shape)
+    game = NormalFormGame(pay.astype(float))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)  # on these small games it must converge
+        eq = solve(game)[0]  # "auto" for n players is the logit path
+    assert eq.method == "logit" and is_nash(game, eq.strategies, tol=1e-9)
 
 
 def test_logit_three_player_matching_pennies_closed_form():
