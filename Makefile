@@ -24,6 +24,9 @@ $(VENV)/.stamp-test: pyproject.toml constraints.txt | $(BIN)/python
 
 $(VENV)/.stamp-bench: pyproject.toml constraints.txt | $(BIN)/python
 	$(PIP) install $(PIPFLAGS) -e ".[test,bench]"
+	# sgamesolver (peer in benchmarks/nash_stochastic.py) builds only without build isolation
+	$(PIP) install $(PIPFLAGS) cython setuptools wheel
+	$(PIP) install $(PIPFLAGS) --no-build-isolation sgamesolver
 	touch $@ $(VENV)/.stamp-base
 
 demo: $(VENV)/.stamp-base

@@ -87,7 +87,7 @@ def test_shapley_catalog_big_match():
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_shapley_fixed_point_against_openspiel_lp(seed):
-    pyspiel = pytest.importorskip("pyspiel")
+    import pyspiel
     from open_spiel.python.algorithms import lp_solver
 
     sg = random_game(S=5, n=2, A=3, gamma=0.8, seed=seed, zero_sum=True)
@@ -180,7 +180,7 @@ def test_stationary_random_games_certified(S, n, A, seed):
 def test_stationary_one_state_matches_gambit_logit(shape, seed):
     """A one-state game's stationary equilibrium is a Nash equilibrium of the stage game; the logit branch
     from the centroid is the same one pygambit's logit tracer follows, so the limits agree."""
-    gbt = pytest.importorskip("pygambit")
+    import pygambit as gbt
     rng = np.random.default_rng(seed)
     n = len(shape)
     payoffs = rng.random((n,) + shape)
