@@ -21,3 +21,8 @@ __all__ = ["DTYPE", "Learner", "LearnerBase", "Params", "Transition", "torch_gen
            "ActiveValue", "active_average_reward", "finite_joint_chain", "ActiveBestResponse", "MetaPolicy", "TrackingMetaPolicy",
            "active_best_response", "lookahead_sweep", "ActiveEquilibrium", "active_equilibrium", "Comparison",
            "compare", "demo_comparison", "make_learner", "policy_trajectories", "trajectories_figure"]
+
+from . import further  # noqa: E402  (FURTHER / LILI agents: activeq.active.further)
+from .further import FurtherAgent, LiliAgent, Match  # noqa: E402
+
+__all__ += ["further", "FurtherAgent", "LiliAgent", "Match"]
