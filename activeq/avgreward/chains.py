@@ -275,6 +275,19 @@ def _power_stationary(sub: sp.csr_matrix, iters: int = 300, tol: float = 1e-12) 
     return None
 
 
+def _stationary_from(sub: Any, k: int, m: int) -> np.ndarray:
+    """Normalised solution of ``pi_{-k} (I - P_{-k,-k}) = P_{k,-k}`` with ``pi_k = 1`` (clipped at 0)."""
+    rest = np.r_[0:k, k + 1:m]
+    A = _eye_minus(_sub(sub, rest, rest))
+    b = sub[k, rest] if isinstance(sub, np.ndarray) else np.asarray(sub[k][:, rest].todense()).ravel()
+    x = _solve(A.T if isinstance(A, np.ndarray) else sp.csr_matrix(A.T), b)
+    pi = np.empty(m)
+    pi[k] = 1.0
+    pi[rest] = x
+    pi = np.clip(pi, 0.0, None)
+    return pi / pi.sum()
+
+
 def _class_stationary(M: sp.csr_matrix, states: np.ndarray) -> np.ndarray:
     """Stationary law of an irreducible class: fix pi_k = 1 for a reference state k and solve the
     non-singular M-matrix system ``pi_{-k} (I - P_{-k,-k}) = P_{k,-k}``, then normalise."""
@@ -290,13 +303,25 @@ def _class_stationary(M: sp.csr_matrix, states: np.ndarray) -> np.ndarray:
         pi = _power_stationary(sub)
         if pi is not None:
             return pi
-    rest = np.arange(1, m)
-    A = _eye_minus(_sub(sub, rest, rest))
-    b = sub[0, 1:] if isinstance(sub, np.ndarray) else np.asarray(sub[0, 1:].todense()).ravel()
-    x = _solve(A.T if isinstance(A, np.ndarray) else sp.csr_matrix(A.T), b)
-    pi = np.concatenate(([1.0], x))
-    pi = np.clip(pi, 0.0, None)
-    return pi / pi.sum()
+    # Fix pi_k = 1 at a reference state k of (near-)maximal mass: with a low-mass reference (pi_k ~ 1e-50 in
+    # near-deterministic chains draining away from k) the reduced system is numerically singular and the solve
+    # returns garbage. Start at state 0 and re-solve from the heaviest state until the reference is (nearly) it.
+    k = 0
+    pi = _stationary_from(sub, k, m)
+    PT = sp.csr_matrix(sub.T) if not isinstance(sub, np.ndarray) else sub.T
+    for attempt in range(3):
+        res = float(np.abs(PT @ pi - pi).sum())
+        top = int(np.argmax(pi))
+        if res <= 1e-10 * max(1.0, np.sqrt(m)):
+            break
+        if attempt == 0:  # reference by lazy power iteration: mass piles up where the chain drains to
+            y = np.full(m, 1.0 / m)
+            for _ in range(min(20 * m, 20_000)):
+                y = 0.5 * (y + PT @ y)
+            top = int(np.argmax(y))
+        k = top
+        pi = _stationary_from(sub, k, m)
+    return pi
 
 
 @dataclass(frozen=True)
@@ -399,11 +424,13 @@ def gain_bias(P: Any, r: Any) -> GainBias:
         m = states.size
         if m == 1:
             continue
-        # h_k = 0 at the reference state, then shift so that pi . h = 0
+        # h_k = 0 at a heaviest reference state k (a low-mass k makes I - P_{-k,-k} numerically singular),
+        # then shift so that pi . h = 0
         sub = M if m == n else _sub(M, states, states)
-        rest = np.arange(1, m)
-        x = _solve(_eye_minus(_sub(sub, rest, rest)), rc[rest] - gc)
-        hc = np.concatenate(([0.0], x))
+        k = int(np.argmax(pi))
+        rest = np.r_[0:k, k + 1:m]
+        hc = np.zeros(m)
+        hc[rest] = _solve(_eye_minus(_sub(sub, rest, rest)), rc[rest] - gc)
         h[states] = hc - pi @ hc
     T = struct.transient
     if T.size:

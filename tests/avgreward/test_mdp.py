@@ -156,3 +156,34 @@ def test_bad_input():
         evaluate_policy(mdp, np.array([[0.5, 0.6], [1, 0]]))
     with pytest.raises(GameError):
         StochasticGame.mdp(np.zeros((2, 2)), np.full((2, 2, 2), 0.6))
+
+
+def test_bottleneck_rooms_task_mdp_gain():
+    """400-state near-deterministic rooms MDP: stationary masses span ~1e-51..1, so the stationary / bias solves
+    must not pin a low-mass reference state (that made every policy look like gain 0 and PI cycle)."""
+    from activeq.games.generators.scalable import RoomsLayout
+    m = RoomsLayout(16, 5).task_mdp(2)
+    pi_sol = solve_average_reward(m)
+    rvi_sol = solve_average_reward(m, method="relative_value_iteration")
+    assert pi_sol.converged
+    np.testing.assert_allclose(pi_sol.gain, rvi_sol.gain, atol=1e-8)
+    # independent check of the gain: stationary law of the optimal chain by power iteration
+    P, r = policy_chain(m, pi_sol.policy)
+    x = np.full(m.num_states, 1.0 / m.num_states)
+    PT = sp.csr_matrix(P.T)
+    for _ in range(5000):
+        x = 0.5 * (x + PT @ x)
+    assert abs(x @ r - pi_sol.scalar_gain) < 1e-8
+    assert pi_sol.scalar_gain > 0.9
+    ev = evaluate_policy(m, pi_sol.policy)
+    np.testing.assert_allclose(ev.gain, pi_sol.gain, atol=1e-12)
+    # the exact evaluation satisfies g = P g and g + h = r + P h
+    np.testing.assert_allclose(P @ ev.gain, ev.gain, atol=1e-10)
+    np.testing.assert_allclose(ev.gain + ev.bias, r + P @ ev.bias, atol=1e-8)
+    # no single-state action change improves the gain (a few states, incl. the goal's neighbourhood and the far end)
+    base = pi_sol.scalar_gain
+    for s in (0, 49, 51, 199, 399):
+        for a in range(m.num_actions):
+            d = np.array(pi_sol.policy)
+            d[s] = a
+            assert evaluate_policy(m, d).gain.max() <= base + 1e-9
