@@ -46,31 +46,11 @@ def partners(A1, tight, tol, pivot_tol):  # pragma: no cover - compiled
             for b in range(k):
                 M[a, b] = A1[rows[a], cols[b]]
             M[a, k] = 1.0
-        for p in range(k):  # elimination with partial pivoting
-            best = p
-            for a in range(p + 1, k):
-                if abs(M[a, p]) > abs(M[best, p]):
-                    best = a
-            if abs(M[best, p]) < pivot_tol:
-                return 1, Y, ok
-            if best != p:
-                for b in range(p, k + 1):
-                    t = M[p, b]
-                    M[p, b] = M[best, b]
-                    M[best, b] = t
-            for a in range(p + 1, k):
-                f = M[a, p] / M[p, p]
-                if f != 0.0:
-                    for b in range(p, k + 1):
-                        M[a, b] -= f * M[p, b]
+        if not _solve_into(M, k, Y[v], cols, pivot_tol):
+            return 1, Y, ok
         feasible = True
-        for p in range(k - 1, -1, -1):
-            s = M[p, k]
-            for b in range(p + 1, k):
-                s -= M[p, b] * Y[v, cols[b]]
-            val = s / M[p, p]
-            Y[v, cols[p]] = val
-            if val < -tol:
+        for b in range(k):
+            if Y[v, cols[b]] < -tol:
                 feasible = False
         if feasible:
             for i in range(m):
@@ -85,20 +65,18 @@ def partners(A1, tight, tol, pivot_tol):  # pragma: no cover - compiled
 
 
 @njit(cache=True)
-def _solve_into(M, k, out, idx):  # pragma: no cover - compiled
+def _solve_into(M, k, out, idx, pivot_tol):  # pragma: no cover - compiled
     """Solve the k x k system in ``M[:k, :k+1]`` (augmented, destroyed) by Gaussian elimination with partial
-    pivoting, writing solution b to ``out[idx[b]]``. Returns the smallest pivot's magnitude."""
-    smallest = np.inf
+    pivoting, writing solution b to ``out[idx[b]]``. Returns False, with ``out`` untouched, as soon as a pivot's
+    magnitude falls below ``pivot_tol`` (or is exactly 0): the system is (near-)singular and the caller gives up."""
     for p in range(k):
         best = p
         for a in range(p + 1, k):
             if abs(M[a, p]) > abs(M[best, p]):
                 best = a
         piv = abs(M[best, p])
-        if piv < smallest:
-            smallest = piv
-        if piv == 0.0:
-            return 0.0
+        if piv < pivot_tol or piv == 0.0:
+            return False
         if best != p:
             for b in range(p, k + 1):
                 t = M[p, b]
@@ -114,7 +92,7 @@ def _solve_into(M, k, out, idx):  # pragma: no cover - compiled
         for b in range(p + 1, k):
             s -= M[p, b] * out[idx[b]]
         out[idx[p]] = s / M[p, p]
-    return smallest
+    return True
 
 
 @njit(cache=True)
@@ -166,7 +144,7 @@ def facet_equilibria(eqs, interior, A1, B1, tol, pivot_tol):  # pragma: no cover
             M[a, k] = 1.0
         y = Y[count]
         y[:] = 0.0
-        if _solve_into(M, k, y, cols) < pivot_tol:
+        if not _solve_into(M, k, y, cols, pivot_tol):
             return 1, X[:0], Y[:0]
         feasible = True
         for b in range(k):
@@ -188,7 +166,7 @@ def facet_equilibria(eqs, interior, A1, B1, tol, pivot_tol):  # pragma: no cover
             M[a, k] = 1.0
         xr = X[count]
         xr[:] = 0.0
-        if _solve_into(M, k, xr, rows) < pivot_tol:
+        if not _solve_into(M, k, xr, rows, pivot_tol):
             return 1, X[:0], Y[:0]
         sx = 0.0
         sy = 0.0
