@@ -49,13 +49,7 @@ class LOLA(NaiveLearner):
                     (g_phi,) = torch.autograd.grad(values[:, j].sum(), phis[j], create_graph=True)
                     new_phis[j] = phis[j] + self.opponent_lr * g_phi
                 phis = new_phis
-            pols = [torch.softmax(f, dim=-1) for f in phis]
-            pols[i] = torch.softmax(th, dim=-1)
-            v = discounted_values(gt, pols, self.discount)[:, i]
-            (grad,) = torch.autograd.grad(v.sum(), th)
-        return grad
+            return self._own_value_grad(gt, th, [torch.softmax(f, dim=-1) for f in phis])
 
     def update(self, params: Params, transition: Transition) -> Params:
-        if transition.policies is None:
-            raise LearnerError(f"{self.name} needs Transition.policies (every agent's policy at every state)")
-        return params + self.lr * self.value_gradient(params, transition.policies)
+        return params + self.lr * self.value_gradient(params, self._policies(transition))

@@ -17,7 +17,7 @@ import torch
 from ..._checks import as_float_array, check_in_range
 from ...errors import LearnerError
 from ..learner import DTYPE, LearnerBase, Params, Transition
-from ._tabular import discounted_values, game_tensors, policy_gradient
+from ._tabular import GameTensors, discounted_values, game_tensors, policy_gradient
 
 
 def _initial_logits(init: Any, S: int, A: int, name: str) -> np.ndarray | None:
@@ -92,21 +92,29 @@ class NaiveLearner(_SoftmaxTabular):
 
         ``update`` uses the closed form :func:`policy_gradient` (faster); this autograd version is its reference.
         """
-        game, i = self._require_bound()
-        gt = game_tensors(game)
+        game, _ = self._require_bound()
         with torch.enable_grad():
             th = logits.detach().requires_grad_(True)
-            pols = [p.detach() for p in policies]
-            pols[i] = torch.softmax(th, dim=-1)
-            v = discounted_values(gt, pols, self.discount)[:, i]
-            (grad,) = torch.autograd.grad(v.sum(), th)
+            return self._own_value_grad(game_tensors(game), th, [p.detach() for p in policies])
+
+    def _own_value_grad(self, gt: GameTensors, th: torch.Tensor, pols: list[torch.Tensor]) -> torch.Tensor:
+        """∇_θ V_i with this agent's policy ``softmax(th)`` put into ``pols`` (the others' policies as given, possibly
+        still differentiable, as in LOLA's lookahead). Call under ``torch.enable_grad()`` with ``th`` requiring grad."""
+        _, i = self._require_bound()
+        pols[i] = torch.softmax(th, dim=-1)
+        v = discounted_values(gt, pols, self.discount)[:, i]
+        (grad,) = torch.autograd.grad(v.sum(), th)
         return grad
 
-    def update(self, params: Params, transition: Transition) -> Params:
+    def _policies(self, transition: Transition) -> Sequence[torch.Tensor]:
+        """Every agent's ``(B, S, A_j)`` policies from the transition; these learners cannot work without them."""
         if transition.policies is None:
             raise LearnerError(f"{self.name} needs Transition.policies (every agent's policy at every state)")
+        return transition.policies
+
+    def update(self, params: Params, transition: Transition) -> Params:
+        pols = list(self._policies(transition))
         game, i = self._require_bound()
-        pols = list(transition.policies)
         pols[i] = torch.softmax(params, dim=-1)
         return params + self.lr * policy_gradient(game_tensors(game), pols, self.discount, i)
 
