@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from ..._checks import as_generator, check_in_range, check_positive_int
-from ...errors import ArgumentError, LearnerError
+from ...errors import ArgumentError, ArgumentTypeError, LearnerError
 
 
 def encode_state(value: Any) -> Any:
@@ -81,7 +81,8 @@ class Stateful:
 class Learner(Stateful, ABC):
     """A tabular learner over ``num_states`` states and ``num_actions`` actions.
 
-    Subclasses implement :meth:`act` and :meth:`observe`; ``name`` labels results and ``config()`` lists the
+    Subclasses implement the unchecked :meth:`_act` and :meth:`_observe` (public :meth:`act` / :meth:`observe`
+    validate indices first); ``name`` labels results and ``config()`` lists the
     hyperparameters (checked when a checkpoint is resumed).
     """
 
@@ -92,15 +93,33 @@ class Learner(Stateful, ABC):
         self.num_actions = check_positive_int(num_actions, "num_actions")
         self.rng = as_generator(seed)
 
-    @abstractmethod
     def act(self, state: int, rng: np.random.Generator | None = None) -> int:
         """The action to take in ``state`` (exploration included); draws from ``rng``, else the learner's own
-        generator (from ``seed``)."""
+        generator (from ``seed``). Checks its arguments; the runner's loop calls the unchecked :meth:`_act`."""
+        return self._act(check_index(state, "state", self.num_states), self._rng_or_own(rng))
 
-    @abstractmethod
     def observe(self, state: int, action: int, reward: float, next_state: int,
                 rng: np.random.Generator | None = None) -> None:
-        """Learn from one transition ``(state, action, reward, next_state)``."""
+        """Learn from one transition ``(state, action, reward, next_state)``. Checks its arguments; the runner's
+        loop calls the unchecked :meth:`_observe`."""
+        self._observe(check_index(state, "state", self.num_states), check_index(action, "action", self.num_actions),
+                      check_in_range(reward, "reward"), check_index(next_state, "next_state", self.num_states),
+                      self._rng_or_own(rng))
+
+    @abstractmethod
+    def _act(self, state: int, rng: np.random.Generator) -> int:
+        """:meth:`act` on arguments known to be valid (the hot path: no checks)."""
+
+    @abstractmethod
+    def _observe(self, state: int, action: int, reward: float, next_state: int, rng: np.random.Generator) -> None:
+        """:meth:`observe` on arguments known to be valid (the hot path: no checks)."""
+
+    def _rng_or_own(self, rng: Any) -> np.random.Generator:
+        if rng is None:
+            return self.rng
+        if not isinstance(rng, np.random.Generator):
+            raise ArgumentTypeError(f"rng must be a numpy Generator or None, got {type(rng).__name__}")
+        return rng
 
     def greedy_policy(self) -> np.ndarray:
         """The learner's current greedy (exploitation) action per state, shape ``(S,)``."""
@@ -140,6 +159,7 @@ def check_discount(x: Any) -> float:
 
 
 def check_index(x: Any, name: str, n: int) -> int:
+    """``x`` as an int index in ``[0, n)``, else ArgumentError naming ``name`` and the range."""
     if isinstance(x, (bool, np.bool_)) or not isinstance(x, (int, np.integer)) or not 0 <= int(x) < n:
         raise ArgumentError(f"{name} must be an int in [0, {n}), got {x!r}")
     return int(x)

@@ -25,8 +25,7 @@ class _ValueLearner(Learner):
     def config(self) -> dict[str, Any]:
         return {**super().config(), "lr": self.lr, "epsilon": self.epsilon, "initial_value": self.initial_value}
 
-    def act(self, state: int, rng: np.random.Generator | None = None) -> int:
-        rng = self.rng if rng is None else rng
+    def _act(self, state: int, rng: np.random.Generator) -> int:
         return epsilon_greedy(self.Q[state], self.epsilon, rng)
 
     def greedy_policy(self) -> np.ndarray:
@@ -48,9 +47,8 @@ class QLearning(_ValueLearner):
     def _backup(self, s: int, a: int, r: float, s2: int) -> None:
         self.Q[s, a] += self.lr * (r + self.discount * self.Q[s2].max() - self.Q[s, a])
 
-    def observe(self, state: int, action: int, reward: float, next_state: int,
-                rng: np.random.Generator | None = None) -> None:
-        rng = self.rng if rng is None else rng
+    def _observe(self, state: int, action: int, reward: float, next_state: int,
+                 rng: np.random.Generator) -> None:
         self._backup(state, action, reward, next_state)
 
 
@@ -71,9 +69,8 @@ class QLearningReplay(QLearning):
     def config(self) -> dict[str, Any]:
         return {**super().config(), "replay": self.replay, "capacity": self.capacity}
 
-    def observe(self, state: int, action: int, reward: float, next_state: int,
-                rng: np.random.Generator | None = None) -> None:
-        rng = self.rng if rng is None else rng
+    def _observe(self, state: int, action: int, reward: float, next_state: int,
+                 rng: np.random.Generator) -> None:
         self.buffer[self.cursor] = (state, action, reward, next_state)
         self.cursor = (self.cursor + 1) % self.capacity
         self.size = min(self.size + 1, self.capacity)
@@ -103,9 +100,8 @@ class DynaQ(QLearning):
     def config(self) -> dict[str, Any]:
         return {**super().config(), "planning": self.planning}
 
-    def observe(self, state: int, action: int, reward: float, next_state: int,
-                rng: np.random.Generator | None = None) -> None:
-        rng = self.rng if rng is None else rng
+    def _observe(self, state: int, action: int, reward: float, next_state: int,
+                 rng: np.random.Generator) -> None:
         self.counts[state, action, next_state] += 1.0
         self.reward_sum[state, action] += reward
         if not self.tried[state, action]:
@@ -135,9 +131,8 @@ class DifferentialQLearning(_ValueLearner):
     def config(self) -> dict[str, Any]:
         return {**super().config(), "eta": self.eta}
 
-    def observe(self, state: int, action: int, reward: float, next_state: int,
-                rng: np.random.Generator | None = None) -> None:
-        rng = self.rng if rng is None else rng
+    def _observe(self, state: int, action: int, reward: float, next_state: int,
+                 rng: np.random.Generator) -> None:
         delta = reward - self.reward_rate + self.Q[next_state].max() - self.Q[state, action]
         self.Q[state, action] += self.lr * delta
         self.reward_rate += self.eta * self.lr * delta
@@ -157,9 +152,8 @@ class RLearning(_ValueLearner):
     def config(self) -> dict[str, Any]:
         return {**super().config(), "beta": self.beta}
 
-    def observe(self, state: int, action: int, reward: float, next_state: int,
-                rng: np.random.Generator | None = None) -> None:
-        rng = self.rng if rng is None else rng
+    def _observe(self, state: int, action: int, reward: float, next_state: int,
+                 rng: np.random.Generator) -> None:
         q = self.Q
         greedy = q[state, action] >= q[state].max()
         next_max = q[next_state].max()

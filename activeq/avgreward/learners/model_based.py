@@ -54,8 +54,7 @@ class _ModelLearner(Learner):
                 "optimism_weight": m.optimism_weight, "solver": self.solver, "refresh_every": self.refresh_every,
                 "tie_tol": self.tie_tol}
 
-    def act(self, state: int, rng: np.random.Generator | None = None) -> int:
-        rng = self.rng if rng is None else rng
+    def _act(self, state: int, rng: np.random.Generator) -> int:
         if self.epsilon > 0.0 and rng.random() < self.epsilon:
             return int(rng.integers(self.num_actions))
         return int(self.policy[state])
@@ -83,9 +82,8 @@ class OnPolicyRho(_ModelLearner):
 
     name = "rho_on"
 
-    def observe(self, state: int, action: int, reward: float, next_state: int,
-                rng: np.random.Generator | None = None) -> None:
-        rng = self.rng if rng is None else rng
+    def _observe(self, state: int, action: int, reward: float, next_state: int,
+                 rng: np.random.Generator) -> None:
         self.model.update(state, action, reward, next_state)
         self._improve(state, row_changed=action == self.policy[state])
 
@@ -108,9 +106,8 @@ class OffPolicyRho(_ModelLearner):
     def config(self) -> dict[str, Any]:
         return {**super().config(), "num_updates": self.num_updates, "sampling": self.sampling}
 
-    def observe(self, state: int, action: int, reward: float, next_state: int,
-                rng: np.random.Generator | None = None) -> None:
-        rng = self.rng if rng is None else rng
+    def _observe(self, state: int, action: int, reward: float, next_state: int,
+                 rng: np.random.Generator) -> None:
         m = self.model
         m.update(state, action, reward, next_state)
         if action == self.policy[state]:
@@ -154,8 +151,7 @@ class RhoPolicyGradient(_ModelLearner):
     def greedy_policy(self) -> np.ndarray:
         return np.argmax(self.theta, axis=1)
 
-    def act(self, state: int, rng: np.random.Generator | None = None) -> int:
-        rng = self.rng if rng is None else rng
+    def _act(self, state: int, rng: np.random.Generator) -> int:
         if self.epsilon > 0.0 and rng.random() < self.epsilon:
             return int(rng.integers(self.num_actions))
         p = self.probabilities(state)
@@ -165,9 +161,8 @@ class RhoPolicyGradient(_ModelLearner):
         p = self.probabilities(s)
         self.chain.set_row(s, p @ self.model.P[s], float(p @ self.model.R[s]))
 
-    def observe(self, state: int, action: int, reward: float, next_state: int,
-                rng: np.random.Generator | None = None) -> None:
-        rng = self.rng if rng is None else rng
+    def _observe(self, state: int, action: int, reward: float, next_state: int,
+                 rng: np.random.Generator) -> None:
         m = self.model
         m.update(state, action, reward, next_state)
         self._sync(state)
@@ -204,9 +199,8 @@ class IterativeGain(_ModelLearner):
     def model_gain(self) -> float:
         return float(self.mu @ self.chain.r)
 
-    def observe(self, state: int, action: int, reward: float, next_state: int,
-                rng: np.random.Generator | None = None) -> None:
-        rng = self.rng if rng is None else rng
+    def _observe(self, state: int, action: int, reward: float, next_state: int,
+                 rng: np.random.Generator) -> None:
         m = self.model
         m.update(state, action, reward, next_state)
         P, r = self.chain.P, self.chain.r

@@ -131,7 +131,8 @@ def run(learner: Learner, env_or_mdp: Any, steps: int, seed: int | np.random.Gen
                            "env_rng": encode_state(env_rng), "agent_rng": encode_state(agent_rng)})
 
     end = steps if stop_after is None else min(steps, check_positive_int(stop_after, "stop_after"))
-    act, observe, step, opt = learner.act, learner.observe, env.step, env.optimal_gain
+    # the unchecked hot-path methods: states come from the environment, actions from the learner itself
+    act, observe, step, opt = learner._act, learner._observe, env.step, env.optimal_gain
     bar = tqdm(total=end, initial=t, disable=not progress, desc=learner.name, leave=False)
     chunk = 1000
     try:
