@@ -63,15 +63,15 @@ def rooms_environment(rooms: int = 4, length: int = 3, switching: str = "cycles"
 @register_environment("rooms_cells")
 def rooms_cells_environment(rooms: int = 16, length: int = 5, switching: str = "cycles", slip: float = 0.05,
                             exact_gains: bool = True) -> Environment:
-    """The same rooms, but the learner observes only its cell (``rooms * length**2`` states) and the task switches
-    on reaching the active goal; regret is charged against the exact optimal gain of the current task's MDP
-    (``exact_gains=False``: NaN gains, for speed measurements only)."""
-    from ..games.generators.scalable import RoomsLayout
+    """The same rooms process as ``"rooms"``, but the learner observes only its cell (``rooms * length**2``
+    states, not the task). Regret is charged against the exact optimal gain of the full task-in-state MDP: the best
+    a history-dependent policy can do (``exact_gains=False``: NaN gains, for speed measurements only)."""
+    from ..games.generators.scalable import RoomsLayout, rooms_mdp
 
-    layout = RoomsLayout(rooms, length, slip)
-    tasks = [layout.task_mdp(k) for k in range(rooms)]
-    return SwitchingEnvironment(tasks, switch_states=[[int(g)] for g in layout.goals], switching=switching,
-                                name=f"rooms_cells{rooms}x{length}_{switching}", exact_gains=exact_gains)
+    mdp = rooms_mdp(rooms, length, switching, slip)
+    cells = RoomsLayout(rooms, length, slip).n_cells
+    return MDPEnvironment(mdp, observation=np.arange(mdp.num_states) % cells, exact_gains=exact_gains,
+                          name=f"rooms_cells{rooms}x{length}_{switching}")
 
 
 @register_environment("cycle_tasks")

@@ -1,9 +1,13 @@
 """Continuing environments the learners interact with, and the exact optimal gain regret is measured against.
 
 - :class:`MDPEnvironment`: a finite MDP (one-player ``StochasticGame`` or ``SparseMDP``). The optimal gain is
-  ``solve_average_reward(mdp).gain[s]`` at the current state (constant for communicating MDPs).
+  ``solve_average_reward(mdp).gain[s]`` at the current state (constant for communicating MDPs). With
+  ``observation`` the learner sees only ``observation[s]`` (e.g. the cell of a rooms MDP whose state also holds the
+  task); regret is still charged against the exact optimal gain of the full MDP, the best any history-dependent
+  policy can achieve.
 - :class:`SwitchingEnvironment`: a sequence of task MDPs over the same states and actions; the current task
-  switches when the agent enters one of the task's ``switch_states`` (e.g. its goal) and/or every
+  switches after the agent acts in one of the task's ``switch_states`` (e.g. its goal, whose reward it collects
+  first) and/or every
   ``switch_every`` steps, to the next task (``switching="cycles"``) or a uniformly drawn other one
   (``"random"``). The learner sees only the state, not the task. The optimal gain charged at each step is the
   exact optimal gain of the *current* task's MDP.
@@ -83,39 +87,70 @@ class Environment(Stateful, ABC):
 
 
 class MDPEnvironment(Environment):
-    """A finite MDP as an environment; rewards are the MDP's expected rewards ``R[s, a]``."""
+    """A finite MDP as an environment; rewards are the MDP's expected rewards ``R[s, a]``.
 
-    def __init__(self, mdp: Any, *, name: str | None = None):
+    ``observation`` (optional, ints of shape ``(S,)``): the learner sees ``observation[s]`` instead of ``s``, so
+    ``num_states`` is the number of observations; ``hidden`` holds the MDP state. ``exact_gains=False`` skips the
+    exact solve and charges NaN optimal gains (speed measurements only).
+    """
+
+    def __init__(self, mdp: Any, *, name: str | None = None, observation: Any = None, exact_gains: bool = True):
         self.mdp = _sparse(mdp)
         self.name = name or getattr(mdp, "name", None) or "mdp"
-        self.num_states = self.mdp.num_states
+        S = self.mdp.num_states
         self.num_actions = self.mdp.num_actions
+        self._obs = None if observation is None else _check_observation(observation, S)
+        self.num_states = S if self._obs is None else int(self._obs.max()) + 1
         self._R = np.asarray(self.mdp.rewards)
-        self._initial = np.asarray(getattr(mdp, "initial", np.full(self.num_states, 1.0 / self.num_states)))
+        self._initial = np.asarray(getattr(mdp, "initial", np.full(S, 1.0 / S)))
         self._sampler = _Sampler(self.mdp)
-        self.solution = _solve(self.mdp)
-        self._gain = np.asarray(self.solution.gain, dtype=float)
+        self.solution = _solve(self.mdp) if exact_gains else None
+        self._gain = np.asarray(self.solution.gain, dtype=float) if exact_gains else np.full(S, np.nan)
+        self.hidden = 0
         self.state = 0
+
+    def _seen(self, h: int) -> int:
+        return h if self._obs is None else int(self._obs[h])
 
     def reset(self, rng: np.random.Generator) -> int:
         cum = np.cumsum(self._initial)
-        self.state = int(min(np.searchsorted(cum, rng.random() * cum[-1], side="right"), self.num_states - 1))
+        self.hidden = int(min(np.searchsorted(cum, rng.random() * cum[-1], side="right"), self.mdp.num_states - 1))
+        self.state = self._seen(self.hidden)
         return self.state
 
     def step(self, action: int, rng: np.random.Generator) -> tuple[float, int]:
-        s = self.state
-        r = float(self._R[s, action])
-        self.state = self._sampler.sample(s, action, rng.random())
+        h = self.hidden
+        r = float(self._R[h, action])
+        self.hidden = self._sampler.sample(h, action, rng.random())
+        self.state = self._seen(self.hidden)
         return r, self.state
 
     def optimal_gain(self) -> float:
-        return float(self._gain[self.state])
+        return float(self._gain[self.hidden])
+
+    def state_dict(self) -> dict[str, Any]:
+        return {"state": int(self.state), "hidden": int(self.hidden)}
+
+    def load_state_dict(self, state: dict[str, Any]) -> None:
+        self.state = int(state["state"])
+        self.hidden = int(state.get("hidden", self.state))
+
+
+def _check_observation(observation: Any, num_states: int) -> np.ndarray:
+    obs = np.asarray(observation)
+    if obs.shape != (num_states,) or not np.issubdtype(obs.dtype, np.integer):
+        raise ArgumentError(f"observation must be an int array of shape ({num_states},) (one observation per MDP "
+                            f"state), got dtype {obs.dtype} and shape {obs.shape}")
+    if obs.min() < 0:
+        raise ArgumentError(f"observation must hold non-negative ints, got minimum {int(obs.min())}")
+    return obs.astype(np.int64)
 
 
 class SwitchingEnvironment(Environment):
     """Task MDPs over shared states/actions with switching on reaching ``switch_states`` or on a schedule.
 
-    ``tasks``: MDPs (same S and A). ``switch_states[k]``: states whose *entry* ends task k (None: none).
+    ``tasks``: MDPs (same S and A). ``switch_states[k]``: states where acting ends task k, after its reward is
+    collected (None: none).
     ``switch_every``: also switch after this many steps in a task (None: never). ``start``: the start state
     (default: uniform). ``exact_gains=False`` skips ``solve_average_reward`` and charges NaN optimal gains: only
     for runs that measure speed, not regret.
@@ -176,7 +211,7 @@ class SwitchingEnvironment(Environment):
         r = float(self._R[k][s, action])
         self.state = self._samplers[k].sample(s, action, rng.random())
         self.age += 1
-        if self._ends[k, self.state] or (self.switch_every is not None and self.age >= self.switch_every):
+        if self._ends[k, s] or (self.switch_every is not None and self.age >= self.switch_every):
             self._switch(rng)
         return r, self.state
 
