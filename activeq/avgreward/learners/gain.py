@@ -8,9 +8,12 @@ with ``v = p' - P[s]`` (last entry zeroed). Sherman-Morrison then gives, with ``
 
     mu'_s = mu_s / (1 - v.y),        g' = g + mu'_s (r'_s - r_s + v.x),
 
-so every candidate row at ``s`` costs O(S) once ``x``, ``y`` are known, and committing a row change updates
-``C^{-1}`` in O(S^2). :class:`DenseChainGain` is the straightforward reference (one dense O(S^3) solve per
-candidate); :class:`FastChainGain` is the rank-one version. Both produce the same numbers up to round-off.
+so every candidate row at ``s`` costs O(S) once ``x``, ``y`` are known. Committing a row change is a rank-one
+update of ``C^{-1}``: :class:`FastChainGain` keeps the updates in low-rank form and folds them in with one
+matrix product every few commits, and exploits the sparse-plus-constant rows of a counts model, so a commit costs
+O(S (support + pending updates)) plus an amortised BLAS-3 fold instead of an O(S^2) memory sweep.
+:class:`DenseChainGain` is the straightforward reference (one dense O(S^3) solve per candidate). Both produce the
+same numbers up to round-off.
 """
 
 from __future__ import annotations
@@ -112,51 +115,101 @@ class DenseChainGain(ChainGain):
 
 
 class FastChainGain(ChainGain):
-    """Rank-one (Sherman-Morrison) maintenance of ``C^{-1}``; re-inverted from scratch every ``refresh_every``
-    updates (and whenever an update is ill-conditioned) to keep round-off from accumulating."""
+    """Rank-one (Sherman-Morrison) maintenance of ``C^{-1}``, applied lazily and exploiting sparse row changes.
 
-    def __init__(self, P: np.ndarray, r: np.ndarray, refresh_every: int | None = None):
+    ``C^{-1} = B + U Z`` with ``B`` a dense base and ``U Z`` the last ``j < fold_every`` rank-one updates; the
+    updates are folded into ``B`` with one matrix product (BLAS-3) every ``fold_every`` commits instead of one
+    O(S^2) memory sweep (BLAS-2 ``dger``) per commit. A committed row change ``v`` is "sparse plus a constant"
+    for a counts model with a uniform prior (the prior mass is the same outside the observed next states), so
+    ``v^T C^{-1} = c 1^T C^{-1} + sum_{j in supp} v'_j C^{-1}[j]`` costs O(S (|supp| + j)) with ``w = 1^T C^{-1}``
+    kept up to date; dense changes fall back to a full product. ``mu`` (the last row), ``w`` and ``x = C^{-1} r``
+    are updated exactly at every commit. ``C^{-1}`` is re-inverted from scratch every ``refresh_every`` commits
+    (default ``max(50, 4 S)``) and whenever an update is ill-conditioned, so round-off cannot accumulate.
+    ``lazy=False`` applies every update at once (one in-place ``dger``): fewer calls, faster below a few hundred
+    states, which is what ``lazy=None`` picks (lazy from ``LAZY_FROM`` states on).
+    """
+
+    LAZY_FROM = 300
+
+    def __init__(self, P: np.ndarray, r: np.ndarray, refresh_every: int | None = None, fold_every: int = 32,
+                 lazy: bool | None = None):
         super().__init__(P, r)
         S = self.P.shape[0]
-        self.refresh_every = check_positive_int(refresh_every if refresh_every is not None else max(50, S), "refresh_every")
-        self.updates = 0
+        self.lazy = bool(S >= self.LAZY_FROM if lazy is None else lazy)
+        self.refresh_every = check_positive_int(refresh_every if refresh_every is not None else max(50, 4 * S),
+                                                "refresh_every")
+        self.fold_every = check_positive_int(fold_every, "fold_every")
+        self.U = np.zeros((S, self.fold_every))
+        self.Z = np.zeros((self.fold_every, S))
         self._refresh()
 
     def _refresh(self) -> None:
         try:
-            # inv(C^T)^T is C^{-1} in Fortran order: in-place BLAS rank-one updates (dger) need that layout
-            self.Cinv = np.linalg.inv(_bordered(self.P).T).T
+            self.B = np.linalg.inv(_bordered(self.P))
         except np.linalg.LinAlgError:
             raise ChainError("the model chain has no unique stationary distribution") from None
-        self.x = self.Cinv @ self.r
+        self.pending = 0
         self.updates = 0
+        self.x = self.B @ self.r
+        self.mu = self.B[-1].copy()
+        self.w = self.B.sum(axis=0)
+
+    def _fold(self) -> None:
+        j = self.pending
+        if j:
+            self.B += self.U[:, :j] @ self.Z[:j]
+            self.pending = 0
+
+    def _column(self, s: int) -> np.ndarray:
+        """``C^{-1}[:, s]``."""
+        j = self.pending
+        return self.B[:, s] + self.U[:, :j] @ self.Z[:j, s]
+
+    def _left_product(self, v: np.ndarray) -> np.ndarray:
+        """``v^T C^{-1}`` using the sparse-plus-constant structure of ``v`` when it has it."""
+        if not self.lazy:
+            return v @ self.B
+        S, j = v.shape[0], self.pending
+        c = _background(v)
+        supp = np.flatnonzero(v != c)
+        if supp.size > S // 4:
+            z = v @ self.B
+            return z + (v @ self.U[:, :j]) @ self.Z[:j] if j else z
+        vs = v[supp] - c
+        z = c * self.w + vs @ self.B[supp]
+        return z + (vs @ self.U[supp, :j]) @ self.Z[:j] if j else z
 
     def set_row(self, s: int, row: np.ndarray, reward: float) -> None:
         v = row - self.P[s]
         v[-1] = 0.0
         delta = reward - self.r[s]
         self.updates += 1
-        z = self.Cinv.T @ v                      # v^T C^{-1}
+        z = self._left_product(v)                 # v^T C^{-1}
         denom = 1.0 - z[s]
         if self.updates >= self.refresh_every or abs(denom) < 1e-8:
             self.P[s] = row
             self.r[s] = reward
             self._refresh()
             return
-        y = self.Cinv[:, s] / denom
-        # x' = C'^{-1} r' = x + y (z . r + delta) with y = C^{-1} e_s / denom (Sherman-Morrison applied to x)
+        y = self._column(s) / denom
+        # Sherman-Morrison: C'^{-1} = C^{-1} + y z^T, applied to x = C^{-1} r, mu = e_last^T C^{-1}, w = 1^T C^{-1}
         self.x += y * (z @ self.r + delta)
-        self.Cinv = blas.dger(1.0, y, z, a=self.Cinv, overwrite_a=True)
+        self.mu += y[-1] * z
+        if self.lazy:
+            self.w += y.sum() * z           # 1^T C^{-1}: only the lazy path's sparse products use it
+            self.U[:, self.pending] = y
+            self.Z[self.pending] = z
+            self.pending += 1
+            if self.pending == self.fold_every:
+                self._fold()
+        else:   # B[i, k] += y_i z_k, in place through the Fortran-ordered view B^T
+            blas.dger(1.0, z, y, a=self.B.T, overwrite_a=True)
         self.P[s] = row
         self.r[s] = reward
 
-    def load_state_dict(self, state: dict) -> None:
-        super().load_state_dict(state)
-        self.Cinv = np.asfortranarray(self.Cinv)
-
     def candidate_gains(self, s: int, rows: np.ndarray, rewards: np.ndarray) -> np.ndarray:
-        mu = self.Cinv[-1]
-        y = self.Cinv[:, s]
+        mu = self.mu
+        y = self._column(s)
         V = rows - self.P[s]
         V[:, -1] = 0.0
         mu_s_new = mu[s] / (1.0 - V @ y)
@@ -164,12 +217,23 @@ class FastChainGain(ChainGain):
         return g + mu_s_new * (rewards - self.r[s] + V @ self.x)
 
     def stationary(self) -> np.ndarray:
-        return self.Cinv[-1].copy()
+        return self.mu.copy()
 
     def differential_values(self) -> np.ndarray:
         x = self.x.copy()
         x[-1] = 0.0
         return x
+
+
+def _background(v: np.ndarray) -> float:
+    """The value most entries of ``v`` share (the prior's constant for a counts-model row change): one of the first
+    three entries when two of them agree, else the median."""
+    a, b, c = v[0], v[1], v[2]
+    if a == b or a == c:
+        return float(a)
+    if b == c:
+        return float(b)
+    return float(np.median(v))
 
 
 def make_chain_gain(P: np.ndarray, r: np.ndarray, solver: str = "fast", refresh_every: int | None = None) -> ChainGain:
