@@ -1,5 +1,6 @@
 """Average-reward learners called directly: ``act`` / ``observe`` check their arguments (the runner's loop uses the
-unchecked ``_act`` / ``_observe``), a rejected call changes nothing, and both paths learn the same way."""
+unchecked ``_act`` / ``_observe``), a rejected call changes nothing, and both paths learn the same way. Also the
+what-if differential values (``ChainGain.differential_values_if``) that the policy-gradient learner's step uses."""
 
 from __future__ import annotations
 
@@ -8,7 +9,9 @@ import json
 import numpy as np
 import pytest
 
-from activeq.avgreward.learners import LEARNERS, MDPEnvironment, make_learner, run
+from activeq.avgreward import gain_bias
+from activeq.avgreward.learners import (LEARNERS, DenseChainGain, FastChainGain, MDPEnvironment,
+                                        make_learner, run)
 from activeq.errors import ArgumentError, ArgumentTypeError
 from activeq.games import StochasticGame
 
@@ -119,3 +122,31 @@ def test_checked_public_calls_reproduce_the_runners_unchecked_loop(name):
         s = s2
     np.testing.assert_array_equal(np.asarray(rewards, dtype=float), res.rewards)
     assert snapshot(learner) == snapshot(ran)
+
+
+# --- the what-if differential values behind rho_pg's single commit per step ------------------------------------
+@pytest.mark.parametrize("make", [lambda P, r: DenseChainGain(P, r),
+                                  lambda P, r: FastChainGain(P, r, refresh_every=10_000, fold_every=3, lazy=True),
+                                  lambda P, r: FastChainGain(P, r, refresh_every=10_000, lazy=False)],
+                         ids=["dense", "fast_lazy", "fast_eager"])
+def test_differential_values_if_matches_gain_bias_of_the_modified_chain_and_changes_nothing(make):
+    rng = np.random.default_rng(4)
+    n = 15
+    P = rng.random((n, n)) ** 3
+    P /= P.sum(axis=1, keepdims=True)
+    chain = make(P, rng.random(n))
+    for _ in range(40):  # interleaved with commits, so the fast chain has pending low-rank updates
+        s = int(rng.integers(n))
+        row = rng.random(n) ** 3
+        row /= row.sum()
+        reward = float(rng.random())
+        before = (chain.P.copy(), chain.r.copy(), chain.differential_values(), chain.gain())
+        Pk, rk = chain.P.copy(), chain.r.copy()
+        Pk[s], rk[s] = row, reward
+        ref = gain_bias(Pk, rk).bias  # independent solver; its bias is normalised by mu . h = 0, ours by h[-1] = 0
+        np.testing.assert_allclose(chain.differential_values_if(s, row, reward), ref - ref[-1], atol=1e-10)
+        after = (chain.P, chain.r, chain.differential_values(), chain.gain())
+        for b, a in zip(before, after):
+            np.testing.assert_array_equal(b, a)
+        if rng.random() < 0.5:
+            chain.set_row(s, row, reward)

@@ -46,6 +46,13 @@ def stationary_dense(P: np.ndarray) -> np.ndarray:
         raise ChainError("the model chain has no unique stationary distribution") from None
 
 
+def _differential_values(P: np.ndarray, r: np.ndarray) -> np.ndarray:
+    """``h`` with ``(I - P) h = r - g 1`` and ``h[-1] = 0``, by one dense solve of ``C (h; g) = r``."""
+    x = np.linalg.solve(_bordered(P), r)
+    x[-1] = 0.0
+    return x
+
+
 def greedy_choice(values: np.ndarray, current: int, tol: float = 1e-9) -> int:
     """Argmax of ``values`` treating values within ``tol * max(1, |max|)`` of the best as ties.
 
@@ -87,6 +94,15 @@ class ChainGain(Stateful):
         """Values ``h`` with ``(I - P) h = r - g 1`` up to an additive constant (here ``h[-1] = 0``)."""
         raise NotImplementedError
 
+    def differential_values_if(self, s: int, row: np.ndarray, reward: float) -> np.ndarray:
+        """:meth:`differential_values` of the chain with row ``s`` replaced by ``row`` and ``r[s]`` by ``reward``,
+        without changing this chain (the what-if a policy-gradient step needs before it commits its new row)."""
+        P = self.P.copy()
+        P[s] = row
+        r = self.r.copy()
+        r[s] = reward
+        return _differential_values(P, r)
+
 
 class DenseChainGain(ChainGain):
     """The straightforward reference: every query re-solves dense ``S x S`` systems from scratch."""
@@ -109,9 +125,7 @@ class DenseChainGain(ChainGain):
         return stationary_dense(self.P)
 
     def differential_values(self) -> np.ndarray:
-        x = np.linalg.solve(_bordered(self.P), self.r)
-        x[-1] = 0.0
-        return x
+        return _differential_values(self.P, self.r)
 
 
 class FastChainGain(ChainGain):
@@ -221,6 +235,19 @@ class FastChainGain(ChainGain):
 
     def differential_values(self) -> np.ndarray:
         x = self.x.copy()
+        x[-1] = 0.0
+        return x
+
+    def differential_values_if(self, s: int, row: np.ndarray, reward: float) -> np.ndarray:
+        """Sherman-Morrison on ``x = C^{-1} r`` alone, ``x' = x + y (r'_s - r_s + v.x) / (1 - v.y)`` with
+        ``y = C^{-1} e_s``: O(S) beyond one column of ``C^{-1}``, where committing the row costs a rank-one update."""
+        v = row - self.P[s]
+        v[-1] = 0.0
+        y = self._column(s)
+        denom = 1.0 - v @ y
+        if abs(denom) < 1e-8:   # ill-conditioned update: solve the modified chain from scratch, as set_row would
+            return super().differential_values_if(s, row, reward)
+        x = self.x + y * ((reward - self.r[s] + v @ self.x) / denom)
         x[-1] = 0.0
         return x
 

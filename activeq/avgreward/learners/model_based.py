@@ -165,10 +165,11 @@ class RhoPolicyGradient(_ModelLearner):
                  rng: np.random.Generator) -> None:
         m = self.model
         m.update(state, action, reward, next_state)
-        self._sync(state)
-        h = self.chain.differential_values()
-        q = m.R[state] + m.P[state] @ h
+        # h of the chain with the updated model row (policy unchanged) is a what-if: only the row after the
+        # gradient step is committed, one rank-one update per step instead of two
         p = self.probabilities(state)
+        h = self.chain.differential_values_if(state, p @ m.P[state], float(p @ m.R[state]))
+        q = m.R[state] + m.P[state] @ h
         self.theta[state] += self.lr * p * (q - p @ q)
         self._sync(state)
 
