@@ -48,19 +48,7 @@ def partners(A1, tight, tol, pivot_tol):  # pragma: no cover - compiled
             M[a, k] = 1.0
         if not _solve_into(M, k, Y[v], cols, pivot_tol):
             return 1, Y, ok
-        feasible = True
-        for b in range(k):
-            if Y[v, cols[b]] < -tol:
-                feasible = False
-        if feasible:
-            for i in range(m):
-                s = 0.0
-                for b in range(k):
-                    s += A1[i, cols[b]] * Y[v, cols[b]]
-                if s > 1.0 + tol:
-                    feasible = False
-                    break
-        ok[v] = feasible
+        ok[v] = _in_Q(A1, Y[v], cols, k, tol)
     return 0, Y, ok
 
 
@@ -92,6 +80,21 @@ def _solve_into(M, k, out, idx, pivot_tol):  # pragma: no cover - compiled
         for b in range(p + 1, k):
             s -= M[p, b] * out[idx[b]]
         out[idx[p]] = s / M[p, p]
+    return True
+
+
+@njit(cache=True)
+def _in_Q(A1, y, cols, k, tol):  # pragma: no cover - compiled
+    """Whether ``y`` (nonzero only on ``cols[:k]``) lies in ``Q = {y >= 0 : A1 y <= 1}``, up to ``tol``."""
+    for b in range(k):
+        if y[cols[b]] < -tol:
+            return False
+    for i in range(A1.shape[0]):
+        s = 0.0
+        for b in range(k):
+            s += A1[i, cols[b]] * y[cols[b]]
+        if s > 1.0 + tol:
+            return False
     return True
 
 
@@ -146,19 +149,7 @@ def facet_equilibria(eqs, interior, A1, B1, tol, pivot_tol):  # pragma: no cover
         y[:] = 0.0
         if not _solve_into(M, k, y, cols, pivot_tol):
             return 1, X[:0], Y[:0]
-        feasible = True
-        for b in range(k):
-            if y[cols[b]] < -tol:
-                feasible = False
-        if feasible:
-            for i in range(m):
-                s = 0.0
-                for b in range(k):
-                    s += A1[i, cols[b]] * y[cols[b]]
-                if s > 1.0 + tol:
-                    feasible = False
-                    break
-        if not feasible:
+        if not _in_Q(A1, y, cols, k, tol):
             continue
         for a in range(k):  # transpose system for x: sum_a B1[rows[a], cols[b]] x[rows[a]] = 1
             for b in range(k):
