@@ -20,7 +20,8 @@ from activeq.active.further import FurtherAgent, FurtherConfig, LiliAgent, Match
 from activeq.active.further.env_adapter import EnvPlayer, play
 from activeq.active.further.reference import ReferenceFurther, batched_actor_weights
 from activeq.active.further.reproductions import (bach_or_stravinsky, bos_vs_q_persona,
-                                                  cooperative_further_vs_further, matching_pennies)
+                                                  cooperative_further_vs_further, matching_pennies,
+                                                  matching_pennies_further_vs_lili)
 from activeq.errors import ArgumentError, ExperimentError, LearnerError
 from activeq.games import IteratedGame
 
@@ -192,3 +193,12 @@ def test_cooperative_further_pair_reaches_the_pareto_outcome():
     res = cooperative_further_vs_further(5, seed=0).run(1500, progress=False)
     final = res.final_average(300)
     assert (final >= 7.5).all(), final
+
+
+def test_matching_pennies_builder_can_give_lili_its_own_config():
+    """The MP diagnostic (analysis/active_further.py --diagnose-mp) varies LILI alone, e.g. its discount."""
+    cfg = FurtherConfig.preset("matching_pennies", window=16, hidden=8)
+    m = matching_pennies_further_vs_lili(2, seed=0, config=cfg, lili_config=cfg.replace(discount=0.9))
+    assert type(m.players[0]) is FurtherAgent and type(m.players[1]) is LiliAgent
+    assert m.players[0].config == cfg and m.players[1].config.discount == 0.9
+    assert matching_pennies_further_vs_lili(2, seed=0, config=cfg).players[1].config == cfg
