@@ -6,6 +6,9 @@
   * **exact** when every other learner is finite-state: agent i's problem is an average-reward MDP over
     x = (game state, the others' learner states), solved by :func:`activeq.avgreward.solve_average_reward`;
     the answer is a :class:`MetaPolicy` (action per (s, k_-i)) that tracks the others' learner states itself.
+  * **gradient** through long unrolls when every other learner's update is a differentiable function of the
+    policies (the exact-gradient naive learner): Adam on stationary logits φ over a batch of restarts, see
+    :mod:`activeq.active.unroll`;
   * otherwise a **search** over stationary policies π_i(a|s) (a (μ, λ) evolution strategy on logits seeded with
     every deterministic policy when there are few), each candidate scored by long batched simulation with
     common random numbers.
@@ -29,7 +32,7 @@ import numpy as np
 import scipy.sparse as sp
 import torch
 
-from .._checks import as_generator, check_positive_int
+from .._checks import as_generator, check_in_range, check_positive_int
 from ..avgreward import SparseMDP, solve_average_reward
 from ..errors import ArgumentError, LearnerError
 from .learner import DTYPE, LearnerBase, Params, Transition, params_batch, params_select
@@ -37,6 +40,7 @@ from .learners._tabular import game_tensors, stationary_values
 from .learners.fixed import FixedPolicy
 from .markov_game import ActiveMarkovGame
 from .objective import ActiveValue, active_average_reward, learner_tables
+from .unroll import differentiable_others, unroll_search
 
 Lookahead = int | str
 
@@ -373,7 +377,14 @@ def _search_best_response(amg: ActiveMarkovGame, agent: int, lookahead: Lookahea
         scores = np.concatenate([elite_s, kid_s])
         sigma *= 0.7
     best = int(np.argmax(scores))
-    policy = _softmax(Z[best])
+    return _achieved(amg, agent, lookahead, _softmax(Z[best]), float(scores[best]), "search", eval_steps,
+                     eval_chains, rng, {"evaluations": int(evaluations), "meta": meta}, meta, bins)
+
+
+def _achieved(amg: ActiveMarkovGame, agent: int, lookahead: Lookahead, policy: np.ndarray, objective: float,
+              method: str, eval_steps: int, eval_chains: int, rng: np.random.Generator, info: dict[str, Any],
+              meta: str = "stationary", bins: int = 2) -> ActiveBestResponse:
+    """Play the chosen policy against the still-learning others and measure what it achieves."""
     # snap near-deterministic rows so the policy reads cleanly (and finite chains stay small)
     policy = np.where(policy > 1 - 1e-3, 1.0, np.where(policy < 1e-3, 0.0, policy))
     policy = policy / policy.sum(axis=-1, keepdims=True)
@@ -388,8 +399,8 @@ def _search_best_response(amg: ActiveMarkovGame, agent: int, lookahead: Lookahea
         ev = active_average_reward(played, "simulate", steps=eval_steps, burn_in=eval_steps // 2,
                                    chains=eval_chains, seed=int(rng.integers(0, 2**31)))
     return ActiveBestResponse(agent, lookahead, float(ev.values[agent]), float(ev.stderr[agent]), ev.values,
-                              played.learners[agent], policy, float(scores[best]), "search", ev,
-                              {"evaluations": int(evaluations), "converged": bool(ev.converged), "meta": meta})
+                              played.learners[agent], policy, objective, method, ev,
+                              {**info, "converged": bool(ev.converged)})
 
 
 def _check_lookahead(lookahead: Any) -> Lookahead:
@@ -405,12 +416,16 @@ def _check_lookahead(lookahead: Any) -> Lookahead:
 def active_best_response(amg: ActiveMarkovGame, agent: int = 0, lookahead: Lookahead = "inf", *,
                          method: str = "auto", population: int = 24, generations: int = 6, chains: int = 4,
                          steps: int = 600, burn_in: int | None = None, eval_chains: int = 16,
-                         eval_steps: int | None = None, meta: str = "auto", bins: int = 2, seed: Any = 0,
+                         eval_steps: int | None = None, meta: str = "auto", bins: int = 2, restarts: int = 16,
+                         iterations: int = 40, lr: float = 0.2, seed: Any = 0,
                          progress: bool = False) -> ActiveBestResponse:
     """Agent ``agent``'s best response to the others' learners under shaping horizon ``lookahead``.
 
-    ``method``: ``"auto"`` (exact MDP when lookahead is "inf" and the others are finite-state, else search),
-    ``"exact"`` or ``"search"``. Search knobs: ``population`` candidates per generation, ``generations``,
+    ``method``: ``"auto"`` (exact MDP when lookahead is "inf" and the others are finite-state; else gradient through
+    the unrolled learning when the others' updates are differentiable in the policies; else search), ``"exact"``,
+    ``"gradient"`` or ``"search"``. Gradient knobs: ``restarts`` logit tables optimised at once by Adam (step
+    ``lr``) for ``iterations``, each unrolled over ``steps`` updates and scored on the last ``steps - burn_in``
+    (lookahead "inf") or after K updates. Search knobs: ``population`` candidates per generation, ``generations``,
     ``chains`` common-random-number chains per candidate, ``steps``/``burn_in`` of the "inf" scoring runs.
     ``meta``: the searched class, ``"stationary"`` (π_i(a|s)) or ``"tracking"`` (π_i(a | s, bin of the opponent's
     current probability of its first action), see :class:`TrackingMetaPolicy`; 2-player games), with ``bins`` bins;
@@ -423,8 +438,8 @@ def active_best_response(amg: ActiveMarkovGame, agent: int = 0, lookahead: Looka
         raise ArgumentError(f"agent must be an int in [0, {amg.num_players}), got {agent!r}")
     agent = int(agent)
     lookahead = _check_lookahead(lookahead)
-    if method not in ("auto", "exact", "search"):
-        raise ArgumentError(f"method must be one of 'auto', 'exact', 'search'; got {method!r}")
+    if method not in ("auto", "exact", "gradient", "search"):
+        raise ArgumentError(f"method must be one of 'auto', 'exact', 'gradient', 'search'; got {method!r}")
     others = [lr for j, lr in enumerate(amg.learners) if j != agent]
     exact_ok = all(getattr(lr, "finite_states", False) and not getattr(lr, "needs_policies", False) for lr in others)
     if method == "exact":
@@ -436,6 +451,7 @@ def active_best_response(amg: ActiveMarkovGame, agent: int = 0, lookahead: Looka
         return _exact_best_response(amg, agent)
     if meta not in ("auto", "stationary", "tracking"):
         raise ArgumentError(f"meta must be 'auto', 'stationary' or 'tracking', got {meta!r}")
+    use_gradient = method == "gradient" or (method == "auto" and meta != "tracking" and differentiable_others(amg, agent))
     if meta == "auto":
         meta = "tracking" if amg.num_players == 2 and not exact_ok else "stationary"
     bins = check_positive_int(bins, "bins", minimum=1)
@@ -450,6 +466,18 @@ def active_best_response(amg: ActiveMarkovGame, agent: int = 0, lookahead: Looka
         raise ArgumentError(f"burn_in must be below steps = {steps}, got {burn_in}")
     eval_steps = 2 * steps if eval_steps is None else check_positive_int(eval_steps, "eval_steps", minimum=4)
     eval_chains = check_positive_int(eval_chains, "eval_chains", minimum=2)
+    if use_gradient:
+        if not differentiable_others(amg, agent):
+            raise LearnerError("method='gradient' needs every other learner's update to be a differentiable "
+                               "function of the policies (e.g. NaiveLearner)")
+        restarts = check_positive_int(restarts, "restarts")
+        iterations = check_positive_int(iterations, "iterations", minimum=0)
+        lr = check_in_range(lr, "lr", 0.0, None, low_open=True)
+        rng = as_generator(seed)
+        policy, objective, info = unroll_search(amg, agent, lookahead, restarts=restarts, iterations=iterations,
+                                                steps=steps, window=steps - burn_in, lr=lr, seed=rng,
+                                                progress=progress)
+        return _achieved(amg, agent, lookahead, policy, objective, "gradient", eval_steps, eval_chains, rng, info)
     return _search_best_response(amg, agent, lookahead, population=population, generations=generations,
                                  chains=chains, steps=steps, burn_in=burn_in, eval_chains=eval_chains,
                                  eval_steps=eval_steps, seed=seed, progress=progress, meta=meta, bins=bins)

@@ -132,7 +132,7 @@ def compare(game: Any, opponents: Sequence[str] = DEFAULT_OPPONENTS, *, baseline
 
     ``opponents``: learner names (see :data:`LEARNERS`) seated as the agent other than ``agent``; ``baselines``:
     learners seated as ``agent`` against each opponent (their achieved average rewards); ``steps``/``chains``:
-    simulation size for non-finite processes; ``search``: options for :func:`active_best_response`'s search.
+    simulation size for non-finite processes; ``search``: options for :func:`active_best_response` (search and gradient settings).
     Two-player games only.
     """
     name, stage, sg = _as_game(game)
@@ -146,7 +146,8 @@ def compare(game: Any, opponents: Sequence[str] = DEFAULT_OPPONENTS, *, baseline
         if o not in LEARNERS:
             raise ArgumentError(f"unknown learner {o!r}; known: {', '.join(sorted(LEARNERS))}")
     other = 1 - agent
-    search = dict(population=16, generations=3, chains=2, steps=400, eval_chains=8) | dict(search or {})
+    search = dict(population=16, generations=3, chains=2, steps=400, eval_chains=8, restarts=8, iterations=20) | \
+        dict(search or {})
     rows: list[ComparisonRow] = []
     nash_eqs: tuple[Any, ...] = ()
     if stage is not None:
@@ -242,7 +243,8 @@ def demo_comparison(out_dir: Any, progress: bool = True, games: Sequence[str] | 
         it = tqdm(it, desc="active vs Nash")
     for k, g in it:
         c = compare(g, baselines=("naive",), steps=400, chains=2, seed=seed + k, progress=False,
-                    search=dict(population=8, generations=1, chains=1, steps=200, eval_chains=2, eval_steps=400))
+                    search=dict(population=8, generations=1, chains=1, steps=200, eval_chains=2, eval_steps=400,
+                                restarts=4, iterations=8))
         texts.append(c.table())
         payload.append(c.to_dict())
     (out / "active_vs_nash.json").write_text(json.dumps(payload, indent=1))

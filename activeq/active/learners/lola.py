@@ -22,6 +22,8 @@ from .naive import NaiveLearner
 class LOLA(NaiveLearner):
     """Naive learner plus one step of opponent-learning awareness (``lookahead_steps`` > 1 unrolls more steps)."""
 
+    differentiable_update = False  # its lookahead detaches the others' policies (no gradient unrolls through it)
+
     def __init__(self, lr: float = 1.0, opponent_lr: float = 1.0, discount: float = 0.96, init_logits: Any = None,
                  init_scale: float = 0.0, lookahead_steps: int = 1, name: str = "lola"):
         super().__init__(lr, discount, init_logits, init_scale, name)

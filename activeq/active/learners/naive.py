@@ -72,6 +72,7 @@ class NaiveLearner(_SoftmaxTabular):
     """Exact policy gradient on the normalised discounted value ``(1-γ) p0ᵀ(I-γP)⁻¹ r_i`` (others held fixed)."""
 
     needs_policies = True
+    differentiable_update = True   # the update is a smooth function of the policies only (gradient unrolls)
 
     def __init__(self, lr: float = 1.0, discount: float = 0.96, init_logits: Any = None, init_scale: float = 0.0,
                  name: str = "naive"):
