@@ -9,13 +9,15 @@ exact-gradient :class:`~activeq.active.learners.NaiveLearner`), its trajectory a
 
 with ρ_i the exact long-run average reward of the stationary profile (the mean is taken at ``points`` evenly spaced
 updates of the window: θ_t moves slowly there). J is maximised by Adam on φ, differentiating
-through all T updates (second order: the learner's update is itself a gradient), from a batch of restarts at once.
+through all T updates (second order: the learner's update is itself a gradient), from the best few of a pool of
+starting policies (every deterministic one when there are few), all in one batch.
 Unlike the gradient-free search this reaches strategies such as zero-determinant extortion, which a naive learner
 answers by cooperating.
 """
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 import numpy as np
@@ -70,18 +72,30 @@ def unroll_objective(amg: ActiveMarkovGame, agent: int, logits: torch.Tensor, lo
 
 def unroll_search(amg: ActiveMarkovGame, agent: int, lookahead: int | str, *, restarts: int, iterations: int,
                   steps: int, window: int, lr: float, seed: Any, progress: bool) -> tuple[np.ndarray, float, dict]:
-    """Adam on ``restarts`` logit tables at once; returns the best policy ``(S, A_i)``, its objective and info."""
+    """Multi-start Adam: score a pool of starting tables in one batched forward unroll (every deterministic policy
+    when there are at most 64, the uniform policy, random logits), then run Adam from the best ``restarts`` of them.
+    Returns the best policy seen ``(S, A_i)``, its objective and info."""
     rng = as_generator(seed)
     S, A = amg.game.num_states, amg.game.num_actions[agent]
-    init = rng.normal(0.0, 1.0, size=(restarts, S, A))
-    init[0] = 0.0                                            # the uniform policy is always one restart
-    logits = torch.tensor(init, dtype=DTYPE, requires_grad=True)
+    L = 4.0
+    pool = [np.zeros((S, A))]
+    if A ** S <= 64:
+        for combo in itertools.product(range(A), repeat=S):
+            z = np.full((S, A), -L)
+            z[np.arange(S), combo] = L
+            pool.append(z)
+    pool += list(rng.normal(0.0, 1.0, size=(max(restarts, 8), S, A)))
+    pool_t = torch.tensor(np.stack(pool), dtype=DTYPE)
+    with torch.no_grad():
+        J0 = unroll_objective(amg, agent, pool_t, lookahead, steps, window)
+    order = torch.argsort(J0, descending=True)
+    best_j, best_logits = float(J0[order[0]]), pool_t[order[0]].numpy().copy()
+    logits = pool_t[order[:restarts]].clone().requires_grad_(True)
     opt = torch.optim.Adam([logits], lr=lr)
     it = range(iterations)
     if progress:
         from tqdm.auto import tqdm
         it = tqdm(it, desc=f"active BR by unroll (lookahead {lookahead})", leave=False)
-    best_j, best_logits = -np.inf, init[0]
     history = []
     for _ in it:
         opt.zero_grad()
@@ -99,5 +113,5 @@ def unroll_search(amg: ActiveMarkovGame, agent: int, lookahead: int | str, *, re
     if float(J[k]) > best_j:
         best_j, best_logits = float(J[k]), logits[k].detach().numpy().copy()
     e = np.exp(best_logits - best_logits.max(axis=-1, keepdims=True))
-    return e / e.sum(axis=-1, keepdims=True), best_j, {"evaluations": restarts * (iterations + 1),
+    return e / e.sum(axis=-1, keepdims=True), best_j, {"evaluations": len(pool) + restarts * (iterations + 1),
                                                        "objective_trace": history}
