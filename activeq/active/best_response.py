@@ -23,7 +23,6 @@ over lookaheads compares myopic and farsighted play on the one objective that ma
 
 from __future__ import annotations
 
-import itertools
 import numbers
 from dataclasses import dataclass, field
 from typing import Any, Sequence
@@ -40,7 +39,7 @@ from .learners._tabular import game_tensors, stationary_values
 from .learners.fixed import FixedPolicy
 from .markov_game import ActiveMarkovGame
 from .objective import ActiveValue, active_average_reward, learner_tables
-from .unroll import differentiable_others, unroll_search
+from .unroll import deterministic_logits, differentiable_others, unroll_search
 
 Lookahead = int | str
 
@@ -345,15 +344,10 @@ def _search_best_response(amg: ActiveMarkovGame, agent: int, lookahead: Lookahea
     # opponent's policy bin only (tracking), the uniform policy, random logits
     cands: list[np.ndarray] = []
     if Ai ** S <= 64:
-        for combo in itertools.product(range(Ai), repeat=S):
-            z = np.full((S, Ai), -L)
-            z[np.arange(S), combo] = L
+        for z in deterministic_logits(S, Ai, L):
             cands.append(np.repeat(z[:, None], bins, axis=1) if meta == "tracking" else z)
     if meta == "tracking" and Ai ** bins <= 64:
-        for combo in itertools.product(range(Ai), repeat=bins):
-            z = np.full((bins, Ai), -L)
-            z[np.arange(bins), combo] = L
-            cands.append(np.repeat(z[None], S, axis=0))
+        cands += [np.repeat(z[None], S, axis=0) for z in deterministic_logits(bins, Ai, L)]
     cands.append(np.zeros(shape))
     while len(cands) < population:
         cands.append(rng.normal(0.0, 2.0, size=shape))
@@ -474,10 +468,11 @@ def active_best_response(amg: ActiveMarkovGame, agent: int = 0, lookahead: Looka
         iterations = check_positive_int(iterations, "iterations", minimum=0)
         lr = check_in_range(lr, "lr", 0.0, None, low_open=True)
         rng = as_generator(seed)
-        policy, objective, info = unroll_search(amg, agent, lookahead, restarts=restarts, iterations=iterations,
+        logits, objective, info = unroll_search(amg, agent, lookahead, restarts=restarts, iterations=iterations,
                                                 steps=steps, window=steps - burn_in, lr=lr, seed=rng,
                                                 progress=progress)
-        return _achieved(amg, agent, lookahead, policy, objective, "gradient", eval_steps, eval_chains, rng, info)
+        return _achieved(amg, agent, lookahead, _softmax(logits), objective, "gradient", eval_steps, eval_chains, rng,
+                         info)
     return _search_best_response(amg, agent, lookahead, population=population, generations=generations,
                                  chains=chains, steps=steps, burn_in=burn_in, eval_chains=eval_chains,
                                  eval_steps=eval_steps, seed=seed, progress=progress, meta=meta, bins=bins)

@@ -70,27 +70,37 @@ def unroll_objective(amg: ActiveMarkovGame, agent: int, logits: torch.Tensor, lo
     return stationary_values(gt, policies())[:, agent]
 
 
+def deterministic_logits(rows: int, actions: int, scale: float) -> np.ndarray:
+    """Every deterministic table as logits ``(actions**rows, rows, actions)``: ``+scale`` on the chosen action."""
+    out = np.full((actions ** rows, rows, actions), -scale)
+    for k, combo in enumerate(itertools.product(range(actions), repeat=rows)):
+        out[k, np.arange(rows), combo] = scale
+    return out
+
+
 def unroll_search(amg: ActiveMarkovGame, agent: int, lookahead: int | str, *, restarts: int, iterations: int,
                   steps: int, window: int, lr: float, seed: Any, progress: bool) -> tuple[np.ndarray, float, dict]:
     """Multi-start Adam: score a pool of starting tables in one batched forward unroll (every deterministic policy
     when there are at most 64, the uniform policy, random logits), then run Adam from the best ``restarts`` of them.
-    Returns the best policy seen ``(S, A_i)``, its objective and info."""
+    Returns the logits of the best policy seen ``(S, A_i)``, its objective and info."""
     rng = as_generator(seed)
     S, A = amg.game.num_states, amg.game.num_actions[agent]
-    L = 4.0
-    pool = [np.zeros((S, A))]
+    pool = [np.zeros((1, S, A))]
     if A ** S <= 64:
-        for combo in itertools.product(range(A), repeat=S):
-            z = np.full((S, A), -L)
-            z[np.arange(S), combo] = L
-            pool.append(z)
-    pool += list(rng.normal(0.0, 1.0, size=(max(restarts, 8), S, A)))
-    pool_t = torch.tensor(np.stack(pool), dtype=DTYPE)
+        pool.append(deterministic_logits(S, A, 4.0))
+    pool.append(rng.normal(0.0, 1.0, size=(max(restarts, 8), S, A)))
+    pool_t = torch.tensor(np.concatenate(pool), dtype=DTYPE)
+    best = {"j": -np.inf, "logits": None}
+
+    def consider(J: torch.Tensor, tables: torch.Tensor) -> None:
+        k = int(torch.argmax(J))
+        if float(J[k]) > best["j"]:
+            best["j"], best["logits"] = float(J[k]), tables[k].detach().numpy().copy()
+
     with torch.no_grad():
         J0 = unroll_objective(amg, agent, pool_t, lookahead, steps, window)
-    order = torch.argsort(J0, descending=True)
-    best_j, best_logits = float(J0[order[0]]), pool_t[order[0]].numpy().copy()
-    logits = pool_t[order[:restarts]].clone().requires_grad_(True)
+    consider(J0, pool_t)
+    logits = pool_t[torch.argsort(J0, descending=True)[:restarts]].clone().requires_grad_(True)
     opt = torch.optim.Adam([logits], lr=lr)
     it = range(iterations)
     if progress:
@@ -100,18 +110,11 @@ def unroll_search(amg: ActiveMarkovGame, agent: int, lookahead: int | str, *, re
     for _ in it:
         opt.zero_grad()
         J = unroll_objective(amg, agent, logits, lookahead, steps, window)
-        Jd = J.detach()
-        k = int(torch.argmax(Jd))
-        if float(Jd[k]) > best_j:
-            best_j, best_logits = float(Jd[k]), logits[k].detach().numpy().copy()
-        history.append(float(Jd.max()))
+        consider(J.detach(), logits)
+        history.append(float(J.detach().max()))
         (-J.sum()).backward()
         opt.step()
     with torch.no_grad():
-        J = unroll_objective(amg, agent, logits, lookahead, steps, window)
-    k = int(torch.argmax(J))
-    if float(J[k]) > best_j:
-        best_j, best_logits = float(J[k]), logits[k].detach().numpy().copy()
-    e = np.exp(best_logits - best_logits.max(axis=-1, keepdims=True))
-    return e / e.sum(axis=-1, keepdims=True), best_j, {"evaluations": len(pool) + restarts * (iterations + 1),
-                                                       "objective_trace": history}
+        consider(unroll_objective(amg, agent, logits, lookahead, steps, window), logits)
+    return best["logits"], best["j"], {"evaluations": len(pool_t) + restarts * (iterations + 1),
+                                       "objective_trace": history}

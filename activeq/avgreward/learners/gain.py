@@ -177,21 +177,21 @@ class FastChainGain(ChainGain):
     def _column(self, s: int) -> np.ndarray:
         """``C^{-1}[:, s]``."""
         j = self.pending
-        return self.B[:, s] + self.U[:, :j] @ self.Z[:j, s]
+        return self.B[:, s] + self.U[:, :j] @ self.Z[:j, s] if j else self.B[:, s].copy()
 
     def _left_product(self, v: np.ndarray) -> np.ndarray:
-        """``v^T C^{-1}`` using the sparse-plus-constant structure of ``v`` when it has it."""
-        if not self.lazy:
-            return v @ self.B
-        S, j = v.shape[0], self.pending
-        c = _background(v)
-        supp = np.flatnonzero(v != c)
-        if supp.size > S // 4:
-            z = v @ self.B
-            return z + (v @ self.U[:, :j]) @ self.Z[:j] if j else z
-        vs = v[supp] - c
-        z = c * self.w + vs @ self.B[supp]
-        return z + (vs @ self.U[supp, :j]) @ self.Z[:j] if j else z
+        """``v^T C^{-1}`` using the sparse-plus-constant structure of ``v`` when it has it (lazy mode)."""
+        j = self.pending
+        supp = None
+        if self.lazy:
+            c = _background(v)
+            supp = np.flatnonzero(v != c)
+        if supp is None or supp.size > v.shape[0] // 4:
+            z, coef, rows = v @ self.B, v, slice(None)
+        else:
+            coef, rows = v[supp] - c, supp
+            z = c * self.w + coef @ self.B[supp]
+        return z + (coef @ self.U[rows, :j]) @ self.Z[:j] if j else z
 
     def set_row(self, s: int, row: np.ndarray, reward: float) -> None:
         v = row - self.P[s]
@@ -255,6 +255,8 @@ class FastChainGain(ChainGain):
 def _background(v: np.ndarray) -> float:
     """The value most entries of ``v`` share (the prior's constant for a counts-model row change): one of the first
     three entries when two of them agree, else the median."""
+    if v.shape[0] < 3:
+        return float(np.median(v))
     a, b, c = v[0], v[1], v[2]
     if a == b or a == c:
         return float(a)
