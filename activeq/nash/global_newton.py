@@ -32,6 +32,8 @@ from ._multilinear import Multilinear, polish
 from .equilibrium import Equilibrium, _check_game, deduplicate, make_equilibrium
 from .registry import register
 
+_SLACK_TOL = 1e-12  # a slack this close to 0 is on the boundary (payoffs are scaled to [0, 1] first)
+
 
 def project_simplex_blocks(z: np.ndarray, ml: Multilinear) -> tuple[np.ndarray, np.ndarray]:
     """Per player, the Euclidean projection of z's block onto the simplex, and the support mask.
@@ -244,9 +246,12 @@ def gnm_solve(game: NormalFormGame, *, perturbation: Any = None, end_lambda: flo
             steps += 1
             bar.update(1)
             sl_old, sl_new = cell.slack(x), cell.slack(xn)
-            out = np.flatnonzero(sl_new < 0)
+            # A constraint is crossed only if its slack goes below -slack_tol *and* falls along the step: a slack
+            # of -1e-16 that does not move is round-off on the boundary we stand on (its sign differs between
+            # BLAS kernels), not a crossing. The interpolation weight is clamped to the step, [0, 1].
+            out = np.flatnonzero((sl_new < -_SLACK_TOL) & (sl_new < sl_old - _SLACK_TOL))
             if out.size:  # the step leaves the cell: stop on its boundary and switch to the neighbouring cell
-                fr = sl_old[out] / np.maximum(sl_old[out] - sl_new[out], 1e-300)
+                fr = np.clip(np.maximum(sl_old[out], 0.0) / (sl_old[out] - sl_new[out]), 0.0, 1.0)
                 k = int(out[np.argmin(fr)])
                 w = float(fr.min())
                 g = _slack_grad(cell, k)
