@@ -12,12 +12,14 @@ from pathlib import Path
 TESTS = Path(__file__).resolve().parents[1]
 
 
-def cli(*args: str, **kw) -> subprocess.Popen:
-    """``activeq ARGS`` in a new process that can import the tests' trial functions."""
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(TESTS), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep)}
+def cli(*args: str, env: dict | None = None) -> subprocess.Popen:
+    """``activeq ARGS`` in a new process (environment ``env``, default ours) that can import the tests' trial
+    functions."""
+    env = dict(os.environ if env is None else env)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(TESTS), env.get("PYTHONPATH", "")) if p)
     code = "import sys; from activeq.cli import main; sys.exit(main(sys.argv[1:]))"
     return subprocess.Popen([sys.executable, "-c", code, *args], env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, **kw)
+                            stderr=subprocess.PIPE, text=True)
 
 
 def children(pid: int) -> set[int]:
