@@ -16,15 +16,24 @@ Example::
 Modules: :mod:`~activeq.experiments.spec` (specs, sweeps, trial keys), :mod:`~activeq.experiments.store` (SQLite
 results store), :mod:`~activeq.experiments.executors` (local processes, Ray), :mod:`~activeq.experiments.sweep`
 (``run``), :mod:`~activeq.experiments.trial` (what a worker runs; ``TrialContext``),
-:mod:`~activeq.experiments.results` (records, tables, ``to_frame``), :mod:`~activeq.experiments.testing`
+:mod:`~activeq.experiments.records` (records, tables, ``to_frame``), :mod:`~activeq.experiments.testing`
 (statistical assertions) and :mod:`~activeq.experiments.pytest_plugin`.
 """
 
-from .results import Results, RunReport, TrialRecord
-from .spec import Experiment, Trial, load_spec, trial_key
-from .store import Store
-from .sweep import results, run, status
-from .trial import TrialContext
+import importlib
+from typing import Any
 
-__all__ = ["Experiment", "Trial", "load_spec", "trial_key", "Store", "run", "status", "results", "Results",
-           "RunReport", "TrialRecord", "TrialContext"]
+_EXPORTS = {"Experiment": "spec", "Trial": "spec", "load_spec": "spec", "trial_key": "spec", "Store": "store",
+            "run": "sweep", "status": "sweep", "results": "sweep", "Results": "records", "RunReport": "records",
+            "TrialRecord": "records", "TrialContext": "trial"}
+
+
+def __getattr__(name: str) -> Any:   # imported on first use: the pytest plugin loads this package in every session
+    if name in _EXPORTS:
+        value = getattr(importlib.import_module(f".{_EXPORTS[name]}", __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+__all__ = list(_EXPORTS)

@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ExperimentError
-from .results import Results, TrialRecord
+from .records import Results, TrialRecord
 from .spec import Experiment, Trial, canonical_json
 
 DB_NAME = "activeq.sqlite"

@@ -26,7 +26,7 @@ from typing import Any
 from tqdm.auto import tqdm
 
 from .executors import Executor, make_executor
-from .results import Results, RunReport
+from .records import Results, RunReport
 from .spec import Experiment, load_spec
 from .store import Store
 from .trial import TrialPayload

@@ -179,6 +179,48 @@ def git_commit() -> str | None:
     return head.stdout.strip() + ("+dirty" if dirty.stdout.strip() else "")
 
 
+@functools.lru_cache(maxsize=1)
+def _sources_digest() -> str:
+    import hashlib
+    import platform
+    from importlib import metadata
+
+    from ..games.catalog import catalog_dir
+
+    h = hashlib.sha256()
+    pkg = Path(__file__).resolve().parents[1]
+    for path in sorted(pkg.rglob("*.py")):
+        h.update(path.relative_to(pkg).as_posix().encode())
+        h.update(path.read_bytes())
+    for path in sorted(Path(catalog_dir()).glob("*.toml")):
+        h.update(path.name.encode())
+        h.update(path.read_bytes())
+    h.update(platform.python_version().encode())
+    for dist in ("numpy", "scipy", "torch"):
+        try:
+            h.update(f"{dist}=={metadata.version(dist)}".encode())
+        except metadata.PackageNotFoundError:
+            pass
+    return h.hexdigest()
+
+
+def code_version(path: str) -> str:
+    """A SHA-256 of the code a trial function runs: activeq's sources and game catalog, the versions of Python,
+    numpy, scipy and torch, and the source file of the function's module (``"package.module:function"``)."""
+    import hashlib
+    import importlib.util
+
+    module = path.split(":", 1)[0]
+    h = hashlib.sha256(_sources_digest().encode())
+    try:
+        spec = importlib.util.find_spec(module)
+    except (ImportError, ValueError):
+        spec = None
+    if spec is not None and spec.origin and os.path.isfile(spec.origin):
+        h.update(Path(spec.origin).read_bytes())
+    return h.hexdigest()
+
+
 def json_result(result: Any, key: str) -> dict[str, Any]:
     """``result`` as a dict of JSON data (numpy scalars and arrays converted; NaN and inf kept, as Python's json
     module writes them), else ExperimentError naming the offending entry."""
