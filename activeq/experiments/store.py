@@ -55,7 +55,6 @@ CREATE TABLE IF NOT EXISTS trials (
     params_hash TEXT NOT NULL,
     params TEXT NOT NULL,
     seed INTEGER NOT NULL,
-    position INTEGER NOT NULL,
     status TEXT NOT NULL CHECK (status IN ('pending', 'running', 'done', 'failed')),
     attempts INTEGER NOT NULL DEFAULT 0,
     result TEXT,
@@ -227,10 +226,10 @@ class Store:
                          (experiment.name, experiment.function, spec, now, now))
             texts: dict[str, str] = {}
             conn.executemany(
-                "INSERT OR IGNORE INTO trials (key, experiment, params_hash, params, seed, position, status) "
-                "VALUES (?, ?, ?, ?, ?, ?, 'pending')",
+                "INSERT OR IGNORE INTO trials (key, experiment, params_hash, params, seed, status) "
+                "VALUES (?, ?, ?, ?, ?, 'pending')",
                 ((t.key, t.experiment, t.params_hash,
-                  texts.setdefault(t.params_hash, canonical_json(dict(t.params))), t.seed, t.position) for t in trials))
+                  texts.setdefault(t.params_hash, canonical_json(dict(t.params))), t.seed) for t in trials))
             reset = conn.execute("UPDATE trials SET status='pending' WHERE experiment=? AND status='running'",
                                  (experiment.name,)).rowcount
             stored = dict(conn.execute("SELECT key, status FROM trials WHERE experiment=?", (experiment.name,)))
@@ -300,8 +299,8 @@ class Store:
 
     def results(self, experiment: str | None = None, *, status: str | None = None,
                 keys: Sequence[str] | None = None) -> Results:
-        """Stored trials (of ``experiment``, with ``status``), in spec order; with ``keys``, those trials in that
-        order."""
+        """Stored trials (of ``experiment``, with ``status``) in the order they were first registered (spec order);
+        with ``keys``, those trials in that order."""
         if experiment is not None and experiment not in self.experiments():
             raise ExperimentError(f"no experiment {experiment!r} in store {self.root}; it has {self.experiments()}")
         if status is not None and status not in STATUSES:
@@ -315,7 +314,7 @@ class Store:
             args.append(status)
         sql = f"SELECT {_COLUMNS} FROM trials" + (" WHERE " + " AND ".join(where) if where else "")
         with self._guard("reading results"):
-            rows = self.conn.execute(sql + " ORDER BY experiment, position, key", args).fetchall()
+            rows = self.conn.execute(sql + " ORDER BY experiment, rowid", args).fetchall()
         records = [self._record(r) for r in rows]
         if keys is not None:
             by_key = {r.key: r for r in records}

@@ -193,3 +193,28 @@ def test_fuzz_key_is_independent_of_parameter_order(params, rnd):
     items = list(params.items())
     rnd.shuffle(items)
     assert trial_key("e", params, 1) == trial_key("e", dict(items), 1)
+
+
+def test_several_zip_groups_are_crossed(tmp_path):
+    e = Experiment("z", "experiments._trials:plain", zip=[{"a": [1, 2]}, {"b": [10, 20, 30]}])
+    assert e.size == 6 and [(p["a"], p["b"]) for p in e.points()] == [(1, 10), (1, 20), (1, 30), (2, 10), (2, 20),
+                                                                       (2, 30)]
+    p = tmp_path / "z.toml"
+    p.write_text('name = "z"\nfunction = "experiments._trials:plain"\n[[zip]]\na = [1, 2]\n[[zip]]\nb = [10, 20, 30]\n')
+    assert load_spec(p) == e and Experiment.from_dict(e.to_dict()) == e
+    with pytest.raises(ExperimentError, match=r"zip\[1\].b: parameter 'b' is also given in zip\[0\]"):
+        Experiment("z", "experiments._trials:plain", zip=[{"b": [1]}, {"b": [2]}])
+    with pytest.raises(ExperimentError, match=r"zip\[0\]: every list must have the same length"):
+        Experiment("z", "experiments._trials:plain", zip=[{"a": [1, 2], "b": [1]}])
+
+
+def test_the_readme_toml_spec_parses(tmp_path):
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    block = next(b for b in readme.split("```") if "# bandit.toml" in b)
+    p = tmp_path / "bandit.toml"
+    p.write_text(block)
+    e = load_spec(p)
+    assert (e.name, e.size) == ("bandit", 16)
+    e.resolve()
