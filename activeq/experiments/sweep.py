@@ -79,6 +79,7 @@ def run(experiment: Experiment | str | os.PathLike[str], store: Store | str | os
             todo = [t for t in trials if statuses[t.key] == "pending" or statuses[t.key] == "running"
                     or (rerun_failed and statuses[t.key] == "failed")]
             done = failed = 0
+            planned = time.perf_counter() - t0
             if todo:
                 done, failed = _drive(exe, st, experiment, todo, already, len(trials), progress)
         results = st.results(keys=[t.key for t in trials])
@@ -87,7 +88,7 @@ def run(experiment: Experiment | str | os.PathLike[str], store: Store | str | os
             st.close()
     report = RunReport(experiment.name, str(st.root), exe.describe(), len(trials), already, done + failed,
                        sum(r.status == "done" for r in results), sum(r.status == "failed" for r in results),
-                       interrupted, time.perf_counter() - t0)
+                       interrupted, time.perf_counter() - t0, planned)
     return Results(results.records, report)
 
 
