@@ -3,8 +3,9 @@
 An experiment names a *trial function* by import path (``"package.module:function"``), called as
 ``trial(seed, **params) -> dict`` of JSON-serialisable results. Its parameter points are the product of four parts,
 each optional: fixed ``params``, a cartesian ``grid``, ``zip`` groups of equal-length lists (one point per position;
-several groups, given as a list of tables, are crossed with each other) and a ``random`` sweep (``samples`` draws from named distributions with their own ``seed``). Every point runs once per
-seed; ``seeds`` is a count (``0..n-1``) or a list.
+several groups, given as a list of tables, are crossed with each other) and a ``random`` sweep (``samples`` draws
+from named distributions with their own ``seed``). Every point runs once per seed; ``seeds`` is a count
+(``0..n-1``) or a list.
 
 Each :class:`Trial` has a stable key ``"<name>/<params hash>/<seed>"``: the hash is the first 16 hex digits of the
 SHA-256 of the params' canonical JSON (sorted keys, no spaces), so a changed parameter makes a new key and the
@@ -216,9 +217,9 @@ class Experiment:
 
     def __init__(self, name: str, function: str | Callable[..., Any], seeds: int | Sequence[int] = 1, *,
                  params: Mapping[str, Any] | None = None, grid: Mapping[str, Sequence[Any]] | None = None,
-                 zip: Mapping[str, Sequence[Any]] | Sequence[Mapping[str, Sequence[Any]]] | None = None, random: Mapping[str, Any] | None = None,
-                 retries: int = 1, num_cpus: float = 1.0, description: str = "", keep_checkpoints: bool = False,
-                 max_trials: int = MAX_TRIALS) -> None:
+                 zip: Mapping[str, Sequence[Any]] | Sequence[Mapping[str, Sequence[Any]]] | None = None,
+                 random: Mapping[str, Any] | None = None, retries: int = 1, num_cpus: float = 1.0,
+                 description: str = "", keep_checkpoints: bool = False, max_trials: int = MAX_TRIALS) -> None:
         set_ = object.__setattr__
         set_(self, "name", _check_name(name))
         set_(self, "function", _function_path(function))
@@ -238,7 +239,8 @@ class Experiment:
         set_(self, "keep_checkpoints", keep_checkpoints)
         set_(self, "max_trials", _check_int(max_trials, "max_trials", 1))
         seen: dict[str, str] = {}
-        parts = [("params", fixed), ("grid", self.grid), *((f"zip[{i}]" if len(self.zip) > 1 else "zip", g) for i, g in enumerate(self.zip)),
+        zips = [(f"zip[{i}]" if len(self.zip) > 1 else "zip", g) for i, g in enumerate(self.zip)]
+        parts = [("params", fixed), ("grid", self.grid), *zips,
                  ("random.params", self.random.params if self.random else {})]
         for part, names in parts:
             for p in names:

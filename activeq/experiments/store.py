@@ -85,7 +85,7 @@ class Store:
     """
 
     def __init__(self, path: str | os.PathLike[str], *, create: bool = True, timeout: float = 30.0) -> None:
-        self.root = Path(path)
+        self.root = Path(path).absolute()
         self.timeout = float(timeout)
         if self.root.exists() and not self.root.is_dir():
             raise ExperimentError(f"store {self.root} must be a directory (it holds {DB_NAME}, metrics/ and "
