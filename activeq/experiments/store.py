@@ -225,11 +225,13 @@ class Store:
                          "spec=excluded.spec, updated=excluded.updated",
                          (experiment.name, experiment.function, spec, now, now))
             texts: dict[str, str] = {}
+            for t in trials:
+                if t.params_hash not in texts:
+                    texts[t.params_hash] = canonical_json(dict(t.params))
             conn.executemany(
                 "INSERT OR IGNORE INTO trials (key, experiment, params_hash, params, seed, status) "
                 "VALUES (?, ?, ?, ?, ?, 'pending')",
-                ((t.key, t.experiment, t.params_hash,
-                  texts.setdefault(t.params_hash, canonical_json(dict(t.params))), t.seed) for t in trials))
+                ((t.key, t.experiment, t.params_hash, texts[t.params_hash], t.seed) for t in trials))
             reset = conn.execute("UPDATE trials SET status='pending' WHERE experiment=? AND status='running'",
                                  (experiment.name,)).rowcount
             stored = dict(conn.execute("SELECT key, status FROM trials WHERE experiment=?", (experiment.name,)))

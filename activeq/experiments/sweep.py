@@ -20,7 +20,6 @@ import os
 import shutil
 import time
 from collections import deque
-from pathlib import Path
 from typing import Any
 
 from tqdm import tqdm  # the plain bar: tqdm.auto warns in Jupyter without ipywidgets
@@ -94,9 +93,8 @@ def run(experiment: Experiment | str | os.PathLike[str], store: Store | str | os
 
 def _drive(exe: Executor, st: Store, experiment: Experiment, todo: list, already: int, total: int,
            progress: bool) -> tuple[int, int]:
-    root = exe.checkpoint_root()
-    ckpt = (lambda key: str(Path(root) / key)) if root else (lambda key: str(st.checkpoint_dir(key)))
-    queue = deque(TrialPayload(t.key, t.function, dict(t.params), t.seed, 0, ckpt(t.key)) for t in todo)
+    root = os.fspath(exe.checkpoint_root() or st.checkpoint_dir(""))
+    queue = deque(todo)            # trials, or payloads of retries (made when submitted: nothing to do up front)
     flying: dict[str, TrialPayload] = {}
     done = failed = 0
     bar = tqdm(total=total, initial=already, desc=experiment.name, unit="trial", disable=not progress,
@@ -108,6 +106,8 @@ def _drive(exe: Executor, st: Store, experiment: Experiment, todo: list, already
             batch = []
             while queue and len(flying) < exe.capacity:
                 p = queue.popleft()
+                if not isinstance(p, TrialPayload):
+                    p = TrialPayload(p.key, p.function, dict(p.params), p.seed, 0, os.path.join(root, p.key))
                 flying[p.key] = p
                 batch.append(p)
             if batch:
