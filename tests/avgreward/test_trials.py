@@ -193,3 +193,11 @@ def test_cli_regret_command_json_and_csv(capsys):
     assert len(table) == 6 and float(table[-1]["regret_mean"]) == pytest.approx(np.mean(direct))
     assert main(["regret", "--params", "[1]"]) == 2
     assert main(["regret", "--learners", "sarsa"]) == 2
+
+
+def test_avgreward_does_not_import_the_experiments_layer():
+    code = ("import sys, activeq.avgreward, activeq.avgreward.trials; "
+            "print(sorted(m for m in sys.modules if m.startswith('activeq.experiments')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]"
