@@ -218,3 +218,32 @@ def test_the_readme_toml_spec_parses(tmp_path):
     e = load_spec(p)
     assert (e.name, e.size) == ("bandit", 16)
     e.resolve()
+
+
+def test_huge_sweeps_are_refused_before_allocating_under_a_memory_limit(tmp_path):
+    """A 0.9 MB spec declaring 1.25e14 trials, 1e11 seeds or 1e12 random samples fails at once with the count, in a
+    process limited to 1 GiB of address space (issue 13: a file must not be able to exhaust the machine)."""
+    import subprocess
+    import sys
+
+    grid = "[" + ",".join(map(str, range(50_000))) + "]"
+    (tmp_path / "grid.toml").write_text(f'name = "g"\nfunction = "m:f"\n[grid]\na = {grid}\nb = {grid}\nc = {grid}\n')
+    (tmp_path / "seeds.toml").write_text('name = "s"\nfunction = "m:f"\nseeds = 100000000000\n')
+    (tmp_path / "random.toml").write_text('name = "r"\nfunction = "m:f"\n[random]\nsamples = 1000000000000\n'
+                                          '[random.params]\nx = {uniform = [0, 1]}\n')
+    code = ("import resource, sys, time; resource.setrlimit(resource.RLIMIT_AS, (2**30, 2**30)); "
+            "from activeq.errors import ExperimentError; from activeq.experiments.spec import load_spec\n"
+            "for name in sys.argv[1:]:\n"
+            "    t = time.perf_counter()\n"
+            "    try:\n        load_spec(name)\n    except ExperimentError as exc:\n"
+            "        print(round(time.perf_counter() - t, 2), exc)\n")
+    env = {**__import__("os").environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
+    out = subprocess.run([sys.executable, "-c", code, *(str(tmp_path / f) for f in ("grid.toml", "seeds.toml",
+                                                                                  "random.toml"))],
+                         capture_output=True, text=True, timeout=120, env=env)
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.splitlines()
+    assert len(lines) == 3
+    assert "expands to 125000000000000 trials" in lines[0] and "seeds must be at most 1000000" in lines[1]
+    assert "expands to 1000000000000 trials" in lines[2]
+    assert all(float(line.split()[0]) < 5 for line in lines)
