@@ -115,6 +115,10 @@ class Store:
                         if stmt.strip():
                             conn.execute(stmt)
                     conn.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+            columns = {r[1] for r in conn.execute("PRAGMA table_info(trials)")}
+            if "position" in columns:   # stores written before 2026-11-27 kept a spec position; rowid orders now
+                with self._transaction():
+                    conn.execute("ALTER TABLE trials DROP COLUMN position")
             row = conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
             if row is None or row[0] != str(SCHEMA_VERSION):
                 raise ExperimentError(f"store {self.db_path} has schema version {row and row[0]}, this activeq "
