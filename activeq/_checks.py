@@ -29,17 +29,56 @@ def as_generator(seed: SeedLike, name: str = "seed") -> np.random.Generator:
 
 
 def as_float_array(x: Any, name: str, *, ndim: int | None = None, error: type[Exception] = ArgumentError) -> np.ndarray:
-    """``x`` as a finite float64 array (optionally of a given ndim), else a clear error."""
+    """``x`` as a finite float64 array (optionally of a given ndim), else a clear error.
+
+    Real numbers and booleans only: complex values (whose imaginary part a cast would drop) and strings (which
+    numpy would parse) are rejected, not converted.
+    """
+    if x is None:
+        raise error(f"{name} must be an array of numbers (real-valued), got None")
     try:
-        arr = np.asarray(x, dtype=np.float64)
-    except (TypeError, ValueError) as exc:
-        raise error(f"{name} must be an array of numbers: {exc}") from None
+        raw = x if isinstance(x, np.ndarray) else np.asarray(x)
+        if raw.dtype.kind in "cUSVmM":
+            raise TypeError(f"got {_dtype_words(raw.dtype)}")
+        if raw.dtype.kind == "O" and any(isinstance(v, (complex, np.complexfloating, str, bytes)) for v in raw.flat):
+            raise TypeError("got complex numbers or strings among the entries")
+        arr = np.asarray(raw, dtype=np.float64)
+    except (TypeError, ValueError, OverflowError) as exc:
+        raise error(f"{name} must be an array of numbers (real-valued): {exc}") from None
     if ndim is not None and arr.ndim != ndim:
         raise error(f"{name} must be {ndim}-dimensional, got shape {arr.shape}")
     if not np.all(np.isfinite(arr)):
         bad = np.argwhere(~np.isfinite(arr))[0]
         raise error(f"{name} must be finite, found {arr[tuple(bad)]} at index {tuple(int(i) for i in bad)}")
     return arr
+
+
+def _dtype_words(dtype: np.dtype) -> str:
+    words = {"c": "complex numbers", "U": "strings", "S": "bytes", "V": "structured records", "m": "timedeltas",
+             "M": "datetimes"}
+    return words.get(dtype.kind, str(dtype))
+
+
+def check_bool(x: Any, name: str) -> bool:
+    """``x`` as a bool; only ``True``/``False`` (and numpy bools) are accepted, never truthy strings or numbers."""
+    if not isinstance(x, (bool, np.bool_)):
+        raise ArgumentTypeError(f"{name} must be True or False, got {x!r}")
+    return bool(x)
+
+
+def check_nbytes(nbytes: int, what: str, max_bytes: int | None = None, *, error: type[Exception] = ArgumentError) -> None:
+    """Refuse to allocate ``nbytes`` (an estimate made *before* allocating) above the limit.
+
+    ``max_bytes`` overrides :data:`activeq.limits.MAX_BYTES` for one call; the message states both numbers and how
+    to raise the limit.
+    """
+    from . import limits
+
+    limit = limits.MAX_BYTES if max_bytes is None else check_positive_int(max_bytes, "max_bytes")
+    if nbytes > limit:
+        raise error(f"{what} would need about {limits.format_bytes(nbytes)} ({nbytes:.3g} bytes), above the limit of "
+                    f"{limits.format_bytes(limit)} ({limit} bytes); pass max_bytes=... (or set "
+                    f"activeq.limits.MAX_BYTES) to allow more")
 
 
 def check_probability_vector(x: Any, name: str, size: int | None = None, tol: float = 1e-9,
