@@ -31,9 +31,9 @@ from pathlib import Path
 
 import numpy as np
 
-from ... import limits
 from ..._checks import check_nbytes
 from ...errors import InteropError
+from .._files import read_text_file
 from ..normal_form import NormalFormGame
 
 _MAX_WORD = 400  # longest numeric token read: a payoff needs ~25 characters, a strategy count ~18
@@ -244,20 +244,6 @@ def write_nfg(game: NormalFormGame, path: str | os.PathLike[str], fmt: str = "ou
     path = Path(path)
     path.write_text(to_nfg(game, fmt), encoding="utf-8")
     return path
-
-
-def read_text_file(path: Path, label: str, error: type[Exception]) -> str:
-    """A game file's UTF-8 text, refusing files over :data:`activeq.limits.MAX_FILE_BYTES` before reading them."""
-    try:
-        size = path.stat().st_size
-        if size > limits.MAX_FILE_BYTES:
-            raise error(f"{label}: the file has {limits.format_bytes(size)}, above the limit of "
-                        f"{limits.format_bytes(limits.MAX_FILE_BYTES)} for game files (activeq.limits.MAX_FILE_BYTES)")
-        return path.read_bytes().decode("utf-8")
-    except OSError as exc:
-        raise error(f"cannot read {label}: {exc}") from None
-    except UnicodeDecodeError as exc:
-        raise error(f"{label}: not UTF-8 text (byte {exc.object[exc.start]:#04x} at offset {exc.start})") from None
 
 
 def _clip(text: str, width: int = 40) -> str:
