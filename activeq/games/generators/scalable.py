@@ -195,7 +195,6 @@ def rooms_mdp(rooms: int = 4, length: int = 5, switching: str = "cycles", slip: 
     The size is checked before anything is built: :func:`rooms_nbytes` against ``max_bytes`` (default
     :data:`activeq.limits.MAX_BYTES`), raising :class:`~activeq.errors.ArgumentError` with both numbers.
     """
-    from ...avgreward.mdp import SparseMDP
 
     layout = RoomsLayout(rooms, length, slip)
     check_choice(switching, "switching", SWITCHING)

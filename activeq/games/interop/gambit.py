@@ -31,7 +31,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..._checks import check_nbytes
+from ..._checks import check_bool, check_choice, check_nbytes
 from ...errors import InteropError
 from .._files import read_text_file
 from ..normal_form import NormalFormGame
@@ -129,19 +129,19 @@ def read_nfg(source: str | os.PathLike[str], *, text: bool = False, max_bytes: i
         The file cannot be read, is not UTF-8, is malformed, or describes a game above the size limits; the
         message names the file.
     """
-    if text:
+    if check_bool(text, "text"):
         if not isinstance(source, str):
             raise InteropError(f"source must be the .nfg text (a str) when text=True, got {type(source).__name__}")
-        content, label = source, "<nfg text>"
+        content, label = source, "source (.nfg text)"
     else:
         if not isinstance(source, (str, os.PathLike)):
             raise InteropError(f"source must be a path to a .nfg file, got {type(source).__name__}")
-        label = str(source)
+        label = f"source file {str(source)!r}"
         content = read_text_file(Path(source), label, InteropError)
     tok = _Tokens(content, label)
     tok.take("word", "NFG", "'NFG' at the start of the file")
     version = tok.take("word", None, "the format version")
-    if version not in ("1", "2"):
+    if version not in {"1", "2"}:
         raise InteropError(f"{label}: unsupported .nfg version {version!r}")
     tok.take("word", None, "'R' or 'D'")
     title = tok.take("str", None, "the game title (a quoted string)")
@@ -216,8 +216,7 @@ def to_nfg(game: NormalFormGame, fmt: str = "outcome") -> str:
     """The ``.nfg`` text of ``game`` in the ``"outcome"`` or ``"payoff"`` version."""
     if not isinstance(game, NormalFormGame):
         raise InteropError(f"game must be a NormalFormGame, got {type(game).__name__}")
-    if fmt not in ("outcome", "payoff"):
-        raise InteropError(f"fmt must be 'outcome' or 'payoff', got {fmt!r}")
+    check_choice(fmt, "fmt", ("outcome", "payoff"), error=InteropError)
     title = _quote(game.title or game.name or "")
     players = " ".join(_quote(p) for p in game.player_names)
     comment = _quote(game.description or "")
