@@ -132,10 +132,19 @@ def check_in_range(x: Any, name: str, low: float | None = None, high: float | No
 
 
 def check_choice(x: Any, name: str, choices: Sequence[Any], *, error: type[Exception] = ArgumentError) -> Any:
-    """``x`` if it is one of ``choices`` (compared only with values of the same type: no array truth tests)."""
-    if not any(type(x) is type(c) and x == c for c in choices):
+    """``x`` if it is one of ``choices``, compared only with choices of its own kind (str with str, numbers with
+    numbers, never bools): an array or an odd object is refused, never truth-tested."""
+    if not any(_same_kind(x, c) and x == c for c in choices):
         raise error(f"{name} must be one of {', '.join(map(repr, choices))}; got {show(x)}")
     return x
+
+
+def _same_kind(x: Any, c: Any) -> bool:
+    if isinstance(c, str) or c is None:
+        return type(x) is type(c) or isinstance(x, str) and isinstance(c, str)
+    if isinstance(c, numbers.Number) and not isinstance(c, (bool, np.bool_)):
+        return isinstance(x, numbers.Number) and not isinstance(x, (bool, np.bool_, np.ndarray))
+    return type(x) is type(c)
 
 
 def check_tolerance(x: Any, name: str = "tol", *, error: type[Exception] = ArgumentError) -> float:
