@@ -135,3 +135,12 @@ def test_maximal_bicliques_of_a_known_graph():
     edges = ((0, 0), (0, 1), (1, 1), (1, 2), (2, 1))
     got = maximal_bicliques(3, 3, edges)
     assert got == [((0,), (0, 1)), ((0, 1, 2), (1,)), ((1,), (1, 2))]
+
+
+def test_docstring_example_runs():
+    import doctest
+    import importlib
+
+    module = importlib.import_module("activeq.nash.components")  # the attribute nash.components is the function
+    result = doctest.testmod(module, verbose=False)
+    assert result.attempted >= 4 and result.failed == 0
