@@ -21,7 +21,7 @@ from ..errors import ArgumentError
 LINESTYLES = ("-", "--", "-.", ":")
 
 
-def plot_qre_path(lambdas: Any, profiles: Any, *, num_actions: Sequence[int] | None = None,
+def plot_qre_path(lambdas: Any, profiles: Any = None, *, num_actions: Sequence[int] | None = None,
                   action_names: Sequence[Sequence[str]] | None = None,
                   player_names: Sequence[str] | None = None, limit: Sequence[Any] | None = None,
                   ax: Any = None, logx: bool = True, title: str | None = None) -> Any:
@@ -29,8 +29,10 @@ def plot_qre_path(lambdas: Any, profiles: Any, *, num_actions: Sequence[int] | N
 
     Parameters
     ----------
-    lambdas : array (L,)
-        The precision at each path point (non-negative).
+    lambdas : array (L,), or a path object
+        The precision at each path point (non-negative); or an object with ``lam`` (L,) and ``strategies`` (one
+        ``(L, n_i)`` array per player), such as the ``path`` of ``activeq.nash.qre(game, lam, return_path=True)``,
+        with ``profiles`` left out.
     profiles : array (L, N) or sequence of arrays (L, n_i)
         The profile at each point: flat (players' blocks concatenated; then give ``num_actions``) or per player.
     num_actions : sequence of int, optional
@@ -53,6 +55,10 @@ def plot_qre_path(lambdas: Any, profiles: Any, *, num_actions: Sequence[int] | N
     """
     import matplotlib.pyplot as plt
 
+    if profiles is None:
+        if not (hasattr(lambdas, "lam") and hasattr(lambdas, "strategies")):
+            raise ArgumentError("give profiles, or a path object with 'lam' and 'strategies' as the first argument")
+        lambdas, profiles = lambdas.lam, lambdas.strategies
     lam = as_float_array(lambdas, "lambdas", ndim=1)
     if lam.size == 0 or lam.min() < 0:
         raise ArgumentError("lambdas must be a non-empty array of non-negative precisions")

@@ -51,3 +51,18 @@ def test_flat_profiles_need_num_actions():
     with pytest.raises(ArgumentError, match="points"):
         plot_qre_path(lams, [np.full((3, 2), 0.5)])
     plt.close("all")
+
+
+def test_a_path_object_is_accepted():
+    """The shape of ``nash.qre(..., return_path=True).path``: ``lam`` (L,) and per-player ``strategies``."""
+    from types import SimpleNamespace
+
+    lam = np.array([0.0, 0.5, 1.0, 0.8, 2.0])  # a fold: lambda turns back, points stay in path order
+    strategies = (np.tile([0.5, 0.5], (5, 1)), np.tile([0.2, 0.3, 0.5], (5, 1)))
+    ax = plot_qre_path(SimpleNamespace(lam=lam, strategies=strategies), logx=False)
+    curves = [line for line in ax.get_lines() if line.get_gid() == "qre-path"]
+    assert len(curves) == 5
+    np.testing.assert_array_equal(curves[0].get_xdata(), lam)
+    with pytest.raises(ArgumentError, match="path object"):
+        plot_qre_path(lam)
+    plt.close("all")
