@@ -37,7 +37,7 @@ test: $(VENV)/.stamp-test
 
 # the documentation site (Sphinx, warnings as errors; notebooks executed once and cached by jupyter-cache)
 docs: $(VENV)/.stamp-test
-	$(BIN)/python -m sphinx -W --keep-going -b html -D nb_execution_mode=cache docs build/docs/html -d build/docs/doctrees
+	$(BIN)/python -m sphinx -W --keep-going -b html -t full -D nb_execution_mode=cache docs build/docs/html -d build/docs/doctrees
 	@echo "open build/docs/html/index.html"
 
 bench: $(VENV)/.stamp-bench

@@ -7,7 +7,7 @@ editing the docs), and MyST-NB renders the notebooks and the Markdown pages in t
 Notebooks: copied from ``notebooks/`` into ``docs/notebooks/`` at build time. The suite builds with
 ``nb_execution_mode = "off"`` (the notebook tests already execute every notebook; the site then shows their code
 and text); ``make docs`` passes ``-D nb_execution_mode=cache`` so the local site shows their outputs, executed once
-and cached by jupyter-cache until a notebook changes.
+and cached by jupyter-cache until a notebook changes, and ``-t full`` to add highlighted source pages (viewcode).
 """
 
 from __future__ import annotations
@@ -32,9 +32,10 @@ extensions = [
     "sphinx.ext.autosummary",
     "sphinx.ext.napoleon",
     "sphinx.ext.mathjax",
-    "sphinx.ext.viewcode",
     "myst_nb",
 ]
+if tags.has("full"):  # noqa: F821 (Sphinx provides `tags`): `make docs` adds highlighted source pages;
+    extensions.append("sphinx.ext.viewcode")  # the suite's build leaves them out (a third of its CPU time)
 source_suffix = {".rst": "restructuredtext", ".md": "myst-nb", ".ipynb": "myst-nb"}
 templates_path = ["_templates"]
 exclude_patterns = ["_build", "Thumbs.db", ".DS_Store", "**.ipynb_checkpoints", "api/generated/*.md"]
