@@ -12,9 +12,13 @@ and cached by jupyter-cache until a notebook changes, and ``-t full`` to add hig
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 import shutil
 import sys
 from pathlib import Path
+
+import sphinx.ext.autosummary
 
 DOCS = Path(__file__).resolve().parent
 ROOT = DOCS.parent
@@ -62,6 +66,26 @@ nb_merge_streams = True
 html_theme = "furo"
 html_title = f"activeq {release}"
 html_static_path: list[str] = []
+
+
+def _import_by_name_modules_first(name: str, grouped_exception: bool = True):
+    """Autosummary resolves ``activeq.nash.components`` as the function ``components`` that ``activeq.nash``
+    re-exports under its module's name (likewise ``correlated``), and would document the function in the module's
+    place, losing the module page. Names of activeq modules resolve to the module."""
+    if name.startswith("activeq.") and _is_module(name):
+        return importlib.import_module(name), None, name
+    return _original_import_by_name(name, grouped_exception=grouped_exception)
+
+
+def _is_module(name: str) -> bool:
+    try:
+        return importlib.util.find_spec(name) is not None
+    except (ImportError, ValueError):
+        return False
+
+
+_original_import_by_name = sphinx.ext.autosummary._import_by_name
+sphinx.ext.autosummary._import_by_name = _import_by_name_modules_first
 
 
 def _copy_notebooks() -> None:
