@@ -64,7 +64,7 @@ def test_delta_f_and_delta_tom_differ_in_both_directions_against_tit_for_tat():
     """
     oracle_agent = probe(PD, tit_for_tat(), Oracle(), rounds=100, seeds=SEEDS)
     assert oracle_agent.accuracy == 1.0 and oracle_agent.functional_regret == 0.0
-    assert oracle_agent.tom_regret == pytest.approx(0.99 * 1.0 + 0.01 * 0.0)
+    assert oracle_agent.tom_regret == pytest.approx((98 * 1 + 2 + 0) / 100)  # defect costs 1; 2 in round 99; 0 last
     assert oracle_agent.mean("tom_regret_counterfactual") == pytest.approx(1.98)
     random_pd = probe(PD, tit_for_tat(), PredictsWell(1.0), rounds=100, seeds=SEEDS)
     f, tom = random_pd.per_seed("functional_regret"), random_pd.per_seed("tom_regret")
