@@ -74,18 +74,27 @@ def rules_text(game: NormalFormGame) -> str:
     return " ".join(parts)
 
 
-def history_text(game: NormalFormGame, history: Sequence[tuple[int, int]]) -> str:
-    """One line per round played so far."""
+def history_text(game: NormalFormGame, history: Sequence[tuple[int, int]], window: int | None = None) -> str:
+    """One line per round played so far (only the last ``window`` rounds, after a count of the partner's actions over
+    all rounds, when ``window`` is given)."""
     if not history:
         return "(none yet)"
     rows, cols = game.action_names
     U = game.payoff_matrix(0)
-    return "\n".join(f"Round {t + 1}: you played {rows[a]}, partner played {cols[b]}, you got {U[a, b]:g}."
-                     for t, (a, b) in enumerate(history))
+    start = 0 if window is None or len(history) <= window else len(history) - window
+    lines = [f"Round {t + 1}: you played {rows[a]}, partner played {cols[b]}, you got {U[a, b]:g}."
+             for t, (a, b) in enumerate(history) if t >= start]
+    if start:
+        counts = np.bincount([b for _, b in history], minlength=len(cols))
+        lines.insert(0, f"(rounds 1-{start} not shown; over all {len(history)} rounds your partner played "
+                        + ", ".join(f"{c} {int(k)} times" for c, k in zip(cols, counts)) + ")")
+    return "\n".join(lines)
 
 
 def partner_policy_text(game: NormalFormGame, partner: Any) -> str:
     """A finite partner's automaton in words (states, actions, transitions); a learner is named only."""
+    if partner is None:
+        return "not given."
     if not getattr(partner, "finite", False):
         return f"a learning partner ({partner.name}) whose policy changes with the history."
     auto = partner.as_automaton()
@@ -108,11 +117,11 @@ def _dist(pi: np.ndarray, names: Sequence[str]) -> str:
 
 
 def render(style: str, game: NormalFormGame, history: Sequence[tuple[int, int]], horizon: int,
-           partner: Any = None) -> list[dict[str, str]]:
-    """The chat messages of ``style`` for the round after ``history``."""
+           partner: Any = None, window: int | None = None) -> list[dict[str, str]]:
+    """The chat messages of ``style`` for the round after ``history`` (the last ``window`` rounds shown in full)."""
     text = template_text(check_style(style))
     values = {"game": game.title or game.name or "a matrix game", "rules": rules_text(game),
-              "history": history_text(game, history), "round": len(history) + 1, "rounds": horizon,
+              "history": history_text(game, history, window), "round": len(history) + 1, "rounds": horizon,
               "played": len(history), "actions": ", ".join(game.action_names[0]),
               "partner_actions": ", ".join(game.action_names[1]),
               "partner_policy": partner_policy_text(game, partner) if style == "oracle" else ""}

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from typing import Any, Hashable, Sequence
 
+from ..._checks import check_positive_int
 from ...errors import ArgumentTypeError, ProbeError
 from ..backends.base import derive_seed
 from ..backends.cache import default_cache
@@ -40,7 +41,7 @@ class _LLMPlayer(_Stateless):
 
     def decide(self, t: int, history: Sequence[tuple[int, int]], partner_state: Hashable) -> Decision:
         ag, ep = self.agent, self.ep
-        msgs = render(ag.style, ep.game, history, ep.horizon, ep.partner)
+        msgs = render(ag.style, ep.game, history, ep.horizon, ep.partner, ag.history_window)
         seed = derive_seed(ep.seed, t, 0)
         out = ag.backend.complete(msgs, max_tokens=ag.max_tokens, seed=seed)
         texts = [out.text]
@@ -86,10 +87,13 @@ class LLMAgent:
     cache : "auto", path, None or False
         Record/replay cache (:func:`activeq.tom.backends.cache.default_cache`); ``"auto"`` caches only at
         temperature 0.
+    history_window : int, optional
+        Show only the last this many rounds in full (after a count of the partner's actions over all rounds);
+        None shows every round.
     """
 
     def __init__(self, backend: Any, style: str = "plain", *, fallback: str | int = "uniform",
-                 max_tokens: int | None = None, cache: Any = "auto"):
+                 max_tokens: int | None = None, cache: Any = "auto", history_window: int | None = None):
         if not callable(getattr(backend, "complete", None)):
             raise ArgumentTypeError(f"backend must be a model backend with .complete(), got {type(backend).__name__}")
         self.style = check_style(style)
@@ -101,6 +105,8 @@ class LLMAgent:
         self.model = str(backend.model)
         self.name = f"llm:{self.model}:{self.style}"
         self.template_hash = template_hash(self.style)
+        self.history_window = None if history_window is None else check_positive_int(history_window,
+                                                                                      "history_window")
 
     def start(self, episode: Episode) -> _LLMPlayer:
         if self.fallback != "uniform" and self.fallback >= episode.game.num_actions[0]:
