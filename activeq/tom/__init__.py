@@ -11,26 +11,23 @@ package is light: backends import httpx/transformers/torch only when used.
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import Any
-
-_LAZY = {"oracle": ("oracle", "oracle"), "OracleResult": ("oracle", "OracleResult"),
-         "probe": ("probe", "probe"), "sweep": ("probe", "sweep"), "play": ("probe", "play"),
-         "ProbeResult": ("results", "ProbeResult"), "ProbeTable": ("results", "ProbeTable"),
-         "Trajectory": ("results", "Trajectory"), "STYLES": ("prompting", "STYLES")}
+# Eager imports of the light modules: binding the functions here also keeps ``activeq.tom.oracle`` / ``.probe`` the
+# functions after their submodules are imported. Backends (httpx, transformers, torch) stay lazy.
+from . import agents, partners, prompting, results
+from .oracle import OracleResult, oracle
+from .probe import play, probe, sweep
+from .prompting import STYLES
+from .results import ProbeResult, ProbeTable, Trajectory
 
 __all__ = ["oracle", "probe", "sweep", "play", "OracleResult", "ProbeResult", "ProbeTable", "Trajectory", "STYLES",
-           "partners", "agents", "backends"]
+           "partners", "agents", "backends", "prompting", "results"]
 
 
-def __getattr__(name: str) -> Any:
-    if name in ("partners", "agents", "backends", "prompting", "results"):
-        mod = import_module(f".{name}", __name__)
+def __getattr__(name: str):
+    if name == "backends":
+        from importlib import import_module
+
+        mod = import_module(".backends", __name__)
         globals()[name] = mod
         return mod
-    hit = _LAZY.get(name)
-    if hit is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(import_module(f".{hit[0]}", __name__), hit[1])
-    globals()[name] = value
-    return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

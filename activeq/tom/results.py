@@ -186,8 +186,9 @@ class ProbeResult:
 def _fmt(mean: float, lo: float, hi: float, pct: bool = False) -> str:
     if math.isnan(mean):
         return "-"
-    if pct:
-        return f"{100 * mean:.0f}%" if math.isnan(lo) else f"{100 * mean:.0f}% [{100 * lo:.0f},{100 * hi:.0f}]"
+    if pct:  # a rate: the interval is clipped to [0, 1]
+        return f"{100 * mean:.0f}%" if math.isnan(lo) else \
+            f"{100 * mean:.0f}% [{100 * max(lo, 0.0):.0f},{100 * min(hi, 1.0):.0f}]"
     return f"{mean:.3f}" if math.isnan(lo) else f"{mean:.3f} [{lo:.3f},{hi:.3f}]"
 
 

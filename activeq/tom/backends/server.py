@@ -5,7 +5,7 @@
 with ``code: context_length_exceeded`` (as vLLM and OpenAI do); a body that is not JSON answers 400. It exists so
 the HTTP backend, the benchmark and the notebook run against a real server on loopback with a local model (e.g.
 :class:`~activeq.tom.backends.transformers.TransformersChat`); production servers (vLLM, llama.cpp) speak the same
-protocol. Generation is serialised by the backend's own lock.
+protocol. Requests are handled in threads; the backend decides what may run concurrently.
 
 Raises ArgumentError for a host other than a loopback address.
 """

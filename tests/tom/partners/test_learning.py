@@ -29,7 +29,9 @@ def test_q_learner_state_follows_the_q_update():
 
 
 def test_q_learner_oracle_over_budget_is_a_clear_error(monkeypatch):
-    import activeq.tom.oracle as orc
+    import sys
+
+    orc = sys.modules["activeq.tom.oracle"]
 
     monkeypatch.setattr(orc, "MAX_LAYER_STATES", 500)
     with pytest.raises(ProbeError, match="reachable states"):
