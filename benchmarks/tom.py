@@ -6,7 +6,7 @@ in-process Llama (``activeq.tom.testing.build_tiny_model``) behind ``activeq.tom
 127.0.0.1, through ``OpenAIChat``. Every style uses 4 new tokens (this measures the harness and the HTTP path, not
 the model); the tiny model's gibberish makes every round a call plus one corrective retry. Rows: a sequential loop
 (1 worker, 1 request in flight), bounded concurrency (8 workers, 4 requests in flight), and the concurrent run
-repeated with every answer replayed from the JSONL cache. ``--quick``: 20 rounds, 2 seeds.
+repeated with every answer replayed from the JSONL cache. ``--quick``: 10 rounds, 2 seeds.
 
     .venv/bin/python benchmarks/tom.py [--quick]
 """
@@ -39,7 +39,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--quick", action="store_true")
     a = p.parse_args(argv)
-    rounds, seeds = (20, 2) if a.quick else (100, 5)
+    rounds, seeds = (10, 2) if a.quick else (100, 5)
     import torch
 
     torch.set_num_threads(1)

@@ -29,7 +29,7 @@ def test_tiny_model_over_http_passes_the_conformance_check(tiny_server):
 def test_whole_100_round_probe_over_http_exercises_the_parse_failure_path(tiny_server):
     calls0 = tiny_server.calls
     with OpenAIChat(tiny_server.base_url, "tiny-llama", max_concurrency=2) as backend:
-        agent = LLMAgent(backend, "plain", max_tokens=4, cache=None)
+        agent = LLMAgent(backend, "plain", max_tokens=4, cache=None, history_window=20)  # bounded prompts: CI time
         res = probe(RPS, single_action(0), agent, rounds=100, seeds=1)
     traj = res.trajectories[0]
     assert traj.complete and len(traj.records) == 100
@@ -37,7 +37,7 @@ def test_whole_100_round_probe_over_http_exercises_the_parse_failure_path(tiny_s
     assert res.parse_failure_rate == 1.0 and res.mean("retry_rate") == 1.0
     assert tiny_server.calls - calls0 == 200
     assert 0.5 < res.functional_regret < 1.5  # uniform play vs rock: expected gap 1
-    assert res.mean("tokens_per_round") > 1000  # the history is in the prompt
+    assert res.mean("tokens_per_round") > 500  # the rules and the last 20 rounds are in the prompt
 
 
 def _serve(handler_cls):
