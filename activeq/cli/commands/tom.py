@@ -87,9 +87,13 @@ def run(args: argparse.Namespace) -> int:
         raise ProbeError("nothing to probe: give --styles with a backend, or --baselines")
     cells = [(g, p, a) for g in games for p in partners for a in agents]
     out = Path(args.out) if args.out else None
-    res = sweep(cells, args.rounds, args.seeds, seed=args.seed, workers=args.workers,
-                checkpoint=None if out is None else out / "checkpoints",
-                progress=not (args.quiet or args.json))
+    try:
+        res = sweep(cells, args.rounds, args.seeds, seed=args.seed, workers=args.workers,
+                    checkpoint=None if out is None else out / "checkpoints",
+                    progress=not (args.quiet or args.json))
+    finally:
+        if args.backend == "openai" and styles:
+            backend.close()
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)
         res.to_json(out / "tom_results.json")

@@ -66,3 +66,32 @@ def test_fuzzed_tables_bind_or_raise_a_clear_error(data):
     assert auto.policy_matrix.shape == (Q, 3)
     assert np.allclose(auto.policy_matrix.sum(axis=1), 1.0)
     assert auto.next.min() >= 0 and auto.next.max() < Q
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(max_size=20))
+def test_fuzzed_partner_specs_parse_or_raise_probe_error(spec):
+    from activeq.tom.partners import parse_partner
+
+    try:
+        partner = parse_partner(spec)
+    except ProbeError as exc:
+        assert "partner" in str(exc) or "probabilities" in str(exc) or "cycle" in str(exc) or str(exc)
+        return
+    try:
+        partner.bind(RPS)
+    except (ProbeError, ArgumentTypeError):
+        pass
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.one_of(st.integers(-3, 5), st.floats(-1, 4), st.booleans(), st.text(max_size=2)))
+def test_fuzzed_single_action_constructor(a):
+    from activeq.errors import ArgumentError
+    from activeq.tom.partners import single_action
+
+    try:
+        bound = single_action(a).bind(RPS)
+    except (ProbeError, ArgumentError, ArgumentTypeError):
+        return
+    assert bound.policy(0)[a] == 1.0
