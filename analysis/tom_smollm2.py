@@ -23,7 +23,10 @@ import importlib.util
 import json
 import os
 import time
+from collections import Counter
 from pathlib import Path
+
+import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "analysis" / "results"
@@ -71,7 +74,13 @@ def main() -> None:
     p.add_argument("--workdir", default=os.environ.get("ACTIVEQ_CACHE_DIR",
                                                        str(Path.home() / ".cache" / "activeq")) + "/tom_smollm2")
     p.add_argument("--tag", default="tom_smollm2")
+    p.add_argument("--report", action="store_true",
+                   help="no model calls: write the tables from the checkpoints so far (cells in progress included, "
+                        "scored over the rounds they have played)")
     a = p.parse_args()
+    if a.report:
+        report(a)
+        return
     import torch
 
     torch.set_num_threads(a.threads)
@@ -106,6 +115,57 @@ def main() -> None:
                     done.extend(res.results)
                     print(f"{g} / {ps} / {style}: {time.time() - t0:.0f} s", flush=True)
                     write(ProbeTable(tuple(done)), a)
+
+
+def report(a) -> None:
+    """Tables from the checkpoints alone: complete cells as usual, cells in progress over their played rounds."""
+    from activeq import load_game
+    from activeq.tom import oracle, sweep
+    from activeq.tom.agents import ModelBased, Oracle
+    from activeq.tom.agents.llm import LLMAgent
+    from activeq.tom.backends import Scripted
+    from activeq.tom.partners import parse_partner
+    from activeq.tom.probe import _cell_key, _load
+
+    work = Path(a.workdir)
+    split = lambda s: [x for x in s.split(",") if x]  # noqa: E731
+    lines = ["| game | partner | agent / style | seeds with rounds | rounds played | Delta_F per step (played) | "
+             "accuracy | parse failures | retries | answers (first seed, most common) |", "|---|---|---|---|---|---|---|---|---|---|"]
+    for g in split(a.games):
+        game = load_game(g)
+        for ps in split(a.partners):
+            partner = parse_partner(ps)
+            base = sweep([(game, partner, ModelBased()), (game, partner, Oracle())], a.rounds, a.seeds)
+            for r in base.results:
+                lines.append(f"| {g} | {r.partner} | {r.model} | {len(r.seeds)} | {a.rounds} | "
+                             f"{r.functional_regret:.3f} | {100 * r.accuracy:.0f}% | 0% | 0% | - |")
+            orc = oracle(game, partner, a.rounds)
+            for style in split(a.styles):
+                agent = LLMAgent(Scripted(["x"], model="SmolLM2-135M-Instruct"), style, cache=None)
+                key = _cell_key(game, orc.partner.name, agent, a.rounds)
+                per_seed = [_load(work / "checkpoints" / f"{key}_seed{s}.jsonl") for s in range(a.seeds)]
+                per_seed = [recs for recs in per_seed if recs]
+                if not per_seed:
+                    continue
+                n = [len(recs) for recs in per_seed]
+                allr = [r for recs in per_seed for r in recs]
+                f = np.mean([sum(r["gap"] for r in recs) / len(recs) for recs in per_seed])
+                preds = [r for r in allr if r["prediction"] is not None or r["prediction_failed"]]
+                acc = f"{100 * np.mean([r['prediction'] == r['partner_action'] for r in preds]):.0f}%" if preds else "-"
+                texts = Counter(r["text"].split("\n---\n")[0][:40] for r in per_seed[0]).most_common(2)
+                lines.append(f"| {g} | {orc.partner.name} | {style} | {len(per_seed)} | {min(n)}-{max(n)} | {f:.3f} | "
+                             f"{acc} | {100 * np.mean([r['failed'] for r in allr]):.0f}% | "
+                             f"{100 * np.mean([r['retries'] > 0 for r in allr]):.0f}% | "
+                             + "; ".join(f"{t!r} x{c}" for t, c in texts).replace("|", "/") + " |")
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    md = [f"# SmolLM2-135M-Instruct: literal vs functional ToM (progress report, {a.rounds}-round cells)", "",
+          REFERENCE, "",
+          "Scale: SmolLM2-135M has 135 million parameters, about 500x fewer than the 70B-class models of the "
+          "reference; these are a small model's numbers, not a reproduction of the 70B figures.", "",
+          "Cells still running are scored per step over the rounds they have played (Delta_F per step = sum of "
+          "the oracle's action gaps / rounds played).", ""] + lines + [""]
+    (RESULTS / f"{a.tag}_progress.md").write_text("\n".join(md))
+    print("\n".join(md))
 
 
 def write(table, a) -> None:

@@ -136,3 +136,22 @@ def test_bad_partner_and_agent_types():
         probe(RPS, "rock", Oracle())
     with pytest.raises(ArgumentTypeError, match="agent"):
         probe(RPS, single_action(0), object())
+
+
+def test_threads_over_seeds_and_cells_give_the_same_results():
+    from activeq.tom.agents import LLMAgent
+    from activeq.tom.backends import Scripted
+
+    def answer(messages, seed):
+        return ["rock", "paper", "blorp"][seed % 3]
+
+    cells = [(RPS, tit_for_tat(), LLMAgent(Scripted(answer), "plain", cache=None)),
+             (PD, tit_for_tat(), ModelBased())]
+    one = sweep(cells, 30, 4, workers=1)
+    many = sweep(cells, 30, 4, workers=4)
+    key = lambda res: [[(r["action"], r["partner_action"], r["failed"], r["text"]) for r in t.records]  # noqa: E731
+                       for t in res.trajectories]
+    for a, b in zip(one.results, many.results):
+        assert key(a) == key(b)
+        assert np.array_equal(a.per_seed("functional_regret"), b.per_seed("functional_regret"))
+    assert one.results[0].parse_failure_rate > 0  # the seeds that answer "blorp" fall back, counted
