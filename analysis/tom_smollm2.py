@@ -129,6 +129,7 @@ def report(a) -> None:
 
     work = Path(a.workdir)
     split = lambda s: [x for x in s.split(",") if x]  # noqa: E731
+    curves = []  # (label, game, cumulative gap curve of the first seed with records)
     lines = ["| game | partner | agent / style | seeds with rounds | rounds played | Delta_F per step (played) | "
              "accuracy | parse failures | retries | answers (first seed, most common) |", "|---|---|---|---|---|---|---|---|---|---|"]
     for g in split(a.games):
@@ -137,6 +138,7 @@ def report(a) -> None:
             partner = parse_partner(ps)
             base = sweep([(game, partner, ModelBased()), (game, partner, Oracle())], a.rounds, a.seeds)
             for r in base.results:
+                curves.append((f"{r.partner} / {r.model}", g, r.regret_curve().mean(axis=0)))
                 lines.append(f"| {g} | {r.partner} | {r.model} | {len(r.seeds)} | {a.rounds} | "
                              f"{r.functional_regret:.3f} | {100 * r.accuracy:.0f}% | 0% | 0% | - |")
             orc = oracle(game, partner, a.rounds)
@@ -152,6 +154,8 @@ def report(a) -> None:
                 f = np.mean([sum(r["gap"] for r in recs) / len(recs) for recs in per_seed])
                 preds = [r for r in allr if r["prediction"] is not None or r["prediction_failed"]]
                 acc = f"{100 * np.mean([r['prediction'] == r['partner_action'] for r in preds]):.0f}%" if preds else "-"
+                curves.append((f"{orc.partner.name} / SmolLM2 {style}", g,
+                               np.mean([np.cumsum([r["gap"] for r in recs[:min(n)]]) for recs in per_seed], axis=0)))
                 texts = Counter(r["text"].split("\n---\n")[0][:40] for r in per_seed[0]).most_common(2)
                 lines.append(f"| {g} | {orc.partner.name} | {style} | {len(per_seed)} | {min(n)}-{max(n)} | {f:.3f} | "
                              f"{acc} | {100 * np.mean([r['failed'] for r in allr]):.0f}% | "
@@ -165,6 +169,25 @@ def report(a) -> None:
           "Cells still running are scored per step over the rounds they have played (Delta_F per step = sum of "
           "the oracle's action gaps / rounds played).", ""] + lines + [""]
     (RESULTS / f"{a.tag}_progress.md").write_text("\n".join(md))
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    games = sorted({c[1] for c in curves})
+    fig, axes = plt.subplots(1, len(games), figsize=(7 * len(games), 4.5), squeeze=False)
+    for ax, g in zip(axes[0], games):
+        for label, gg, curve in curves:
+            if gg == g:
+                ax.plot(np.arange(1, len(curve) + 1), curve, label=label,
+                        linestyle="-" if "SmolLM2" in label else "--")
+        ax.set_xlabel("round")
+        ax.set_ylabel("cumulative functional regret")
+        ax.set_title(f"{g}: SmolLM2-135M (solid, rounds played so far) vs baselines (dashed)", fontsize=9)
+        ax.legend(fontsize=7)
+    fig.tight_layout()
+    fig.savefig(RESULTS / f"{a.tag}_progress.png", dpi=100)
+    plt.close(fig)
     print("\n".join(md))
 
 

@@ -266,21 +266,26 @@ class ProbeTable:
         from scipy import stats
 
         if ax is None:
-            fig, ax = plt.subplots(figsize=(7, 4.2))
+            fig, ax = plt.subplots(figsize=(7 if len(self.results) <= 4 else 11, 4.2))
         else:
             fig = ax.figure
-        for r in self.results:
+        colors = plt.get_cmap("tab10" if len(self.results) <= 10 else "tab20").colors
+        for k, r in enumerate(self.results):
             curves = r.regret_curve()
             x = np.arange(1, curves.shape[1] + 1)
             mean = curves.mean(axis=0)
-            ax.plot(x, mean, label=f"{r.game} / {r.partner} / {r.style} / {r.model}")
+            color = colors[k % len(colors)]
+            ax.plot(x, mean, color=color, label=f"{r.game} / {r.partner} / {r.style} / {r.model}")
             if curves.shape[0] > 1:
                 half = stats.t.ppf(0.975, curves.shape[0] - 1) * curves.std(axis=0, ddof=1) / np.sqrt(curves.shape[0])
-                ax.fill_between(x, mean - half, mean + half, alpha=0.2)
+                ax.fill_between(x, mean - half, mean + half, color=color, alpha=0.15)
         ax.set_xlabel("round")
         ax.set_ylabel("cumulative functional regret  sum_t (V*_t - Q*_t(a_t))")
         ax.set_title("Functional regret per round (mean, 95% CI over seeds)")
-        ax.legend(fontsize=7)
+        if len(self.results) <= 4:
+            ax.legend(fontsize=7)
+        else:  # many cells: the legend goes beside the axes
+            ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0))
         fig.tight_layout()
         if path is not None:
             fig.savefig(path, dpi=110)
