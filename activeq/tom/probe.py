@@ -17,7 +17,10 @@ agent gets u(a_t, b_t). Against the exact oracle (:mod:`activeq.tom.oracle`, equ
   ``tom_regret_counterfactual`` = (V* - E[sum_t u(BR(b_hat_t), b'_t)])/T replays the open-loop sequence BR(b_hat_t)
   against the partner, whose *counterfactual* trajectory b'_t follows those actions (exact expectation over its
   randomness; finite partners). Rounds without a prediction use the agent's actual action in both. Against a
-  non-reactive partner the two coincide. Against tit-for-tat in the prisoner's dilemma BR is always "defect", so a
+  non-reactive partner the two coincide. Against a reactive one the counterfactual version replays predictions
+  made on the actual path, which may not describe the counterfactual path: an accurate predictor that acts at random
+  against RPS tit-for-tat has ``tom_regret`` 0.00 but ``tom_regret_counterfactual`` 1.05 (5 seeds), because its
+  predictions followed its own random moves. ``tom_regret`` is therefore the primary Delta_ToM. Against tit-for-tat in the prisoner's dilemma BR is always "defect", so a
   perfect predictor that cooperates has Delta_F = 0 < Delta_ToM, and one that acts at random has Delta_F > Delta_ToM.
 - consistency: how often a_t is a stage best response to b_hat_t; parse-failure, prediction-failure and retry rates,
   tokens and latency per round.
