@@ -131,7 +131,8 @@ def report(a) -> None:
     split = lambda s: [x for x in s.split(",") if x]  # noqa: E731
     curves = []  # (label, game, cumulative gap curve of the first seed with records)
     lines = ["| game | partner | agent / style | seeds with rounds | rounds played | Delta_F per step (played) | "
-             "accuracy | parse failures | retries | answers (first seed, most common) |", "|---|---|---|---|---|---|---|---|---|---|"]
+             "accuracy | parse failures | retries | s/round | answers (first seed, most common) |",
+             "|---|---|---|---|---|---|---|---|---|---|---|"]
     for g in split(a.games):
         game = load_game(g)
         for ps in split(a.partners):
@@ -140,7 +141,7 @@ def report(a) -> None:
             for r in base.results:
                 curves.append((f"{r.partner} / {r.model}", g, r.regret_curve().mean(axis=0)))
                 lines.append(f"| {g} | {r.partner} | {r.model} | {len(r.seeds)} | {a.rounds} | "
-                             f"{r.functional_regret:.3f} | {100 * r.accuracy:.0f}% | 0% | 0% | - |")
+                             f"{r.functional_regret:.3f} | {100 * r.accuracy:.0f}% | 0% | 0% | - | - |")
             orc = oracle(game, partner, a.rounds)
             for style in split(a.styles):
                 agent = LLMAgent(Scripted(["x"], model="SmolLM2-135M-Instruct"), style, cache=None)
@@ -160,6 +161,7 @@ def report(a) -> None:
                 lines.append(f"| {g} | {orc.partner.name} | {style} | {len(per_seed)} | {min(n)}-{max(n)} | {f:.3f} | "
                              f"{acc} | {100 * np.mean([r['failed'] for r in allr]):.0f}% | "
                              f"{100 * np.mean([r['retries'] > 0 for r in allr]):.0f}% | "
+                             f"{np.mean([r['latency'] for r in allr]):.0f} | "
                              + "; ".join(f"{t!r} x{c}" for t, c in texts).replace("|", "/") + " |")
     RESULTS.mkdir(parents=True, exist_ok=True)
     md = [f"# SmolLM2-135M-Instruct: literal vs functional ToM (progress report, {a.rounds}-round cells)", "",
@@ -167,7 +169,9 @@ def report(a) -> None:
           "Scale: SmolLM2-135M has 135 million parameters, about 500x fewer than the 70B-class models of the "
           "reference; these are a small model's numbers, not a reproduction of the 70B figures.", "",
           "Cells still running are scored per step over the rounds they have played (Delta_F per step = sum of "
-          "the oracle's action gaps / rounds played).", ""] + lines + [""]
+          "the oracle's action gaps / rounds played). s/round is the wall time of the model call(s) on the shared "
+          "machine (load average 10-40 on 2 cores while this ran), which is why the grid stopped here; re-running "
+          "the same command resumes it.", ""] + lines + [""]
     (RESULTS / f"{a.tag}_progress.md").write_text("\n".join(md))
     import matplotlib
 
