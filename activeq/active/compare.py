@@ -160,7 +160,7 @@ def compare(game: Any, opponents: Sequence[str] = DEFAULT_OPPONENTS, *, baseline
     work = [(o, b) for o in opponents for b in ["__br__"] + list(baselines)]
     it = work
     if progress:
-        from tqdm.auto import tqdm
+        from .._progress import progress_bar as tqdm
         it = tqdm(work, desc=f"compare {name}", leave=False)
     for k, (opp, who) in enumerate(it):
         seats: list[Any] = [None, None]
@@ -239,7 +239,7 @@ def demo_comparison(out_dir: Any, progress: bool = True, games: Sequence[str] | 
     texts, payload = [], []
     it = list(enumerate(games))
     if progress:
-        from tqdm.auto import tqdm
+        from .._progress import progress_bar as tqdm
         it = tqdm(it, desc="active vs Nash")
     for k, g in it:
         c = compare(g, baselines=("naive",), steps=400, chains=2, seed=seed + k, progress=False,

@@ -66,7 +66,7 @@ def active_equilibrium(amg: ActiveMarkovGame, eps: float = 1e-6, *, max_rounds: 
     history: list[dict[str, Any]] = []
     it = range(max_rounds)
     if progress:
-        from tqdm.auto import tqdm
+        from .._progress import progress_bar as tqdm
         it = tqdm(it, desc="active equilibrium", leave=False)
     improvements = np.full(n, np.inf)
     rounds = 0

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence
 
 import numpy as np
-from tqdm.auto import tqdm
+from .._progress import progress_bar as tqdm  # never tqdm.auto: it warns at import in Jupyter
 
 from .._checks import check_positive_int
 from ..errors import ExperimentError
