@@ -26,6 +26,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--skip-active", action="store_true", help="skip the active-vs-Nash comparison (the slow part)")
     p.add_argument("--quiet", action="store_true", help="no progress bars")
     p.add_argument("--seed", type=int, default=0, help="seed of the active-vs-Nash simulations and searches")
+    p.add_argument("--active-games", default=",".join(ACTIVE_GAMES),
+                   help="comma-separated 2x2 catalog games for the active-vs-Nash section (default: the reference "
+                        "games)")
     add_json_flag(p)
     p.set_defaults(func=run)
 
@@ -101,7 +104,8 @@ def run(args: argparse.Namespace) -> int:
 
         _section("active equilibria vs Nash on the 2x2 games (each row: what was computed, who plays, converged?)",
                  js)
-        text = demo_comparison(out, progress=not (args.quiet or js), games=ACTIVE_GAMES, seed=args.seed)
+        games = [g.strip() for g in args.active_games.split(",") if g.strip()]
+        text = demo_comparison(out, progress=not (args.quiet or js), games=games, seed=args.seed)
         report["active"] = {"table": text, "figures": sorted(p.name for p in out.glob("*.png"))}
         if not js:
             print(text)
