@@ -187,7 +187,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                                                {6: 10, 8: 10, 10: 3}, args.seed)),
                     ("One Lemke-Howson path (label 0)", lambda: bench_lemke_howson(200, 3, args.seed)),
                     ("Zero-sum LP (random normal n x n; median over games)",
-                     lambda: bench_zero_sum([100, 300, 500, 1000], {100: 5, 300: 5, 500: 3, 1000: 2}, args.seed))]
+                     lambda: bench_zero_sum([100, 300, 500, 1000], {100: 3, 300: 3, 500: 2, 1000: 1}, args.seed))]
     if args.only:
         sections = [sections[("enumeration", "lemke-howson", "lp").index(args.only)]]
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")

@@ -112,3 +112,15 @@ def test_plot_trajectories_marks_nash():
     with pytest.raises(ValueError, match="shape"):
         plot_trajectories(ax, {"bad": [np.zeros((5, 3))]})
     plt.close(fig)
+
+
+def test_cli_csv_has_one_line_per_row_with_who_plays_and_converged(capsys):
+    import csv
+
+    rc = main(["compare", "prisoners_dilemma", "--opponents", "tit_for_tat", "--baselines", "", "--csv", "--quiet"])
+    assert rc == 0
+    rows = list(csv.DictReader(capsys.readouterr().out.splitlines()))
+    assert [r["kind"] for r in rows] == ["nash", "active_br", "active_eq"]
+    assert rows[1]["row plays"] == "active BR" and rows[1]["column plays"] == "tit_for_tat"
+    assert rows[0]["converged"] == "certified" and rows[1]["converged"] == "exact"
+    assert rows[2]["converged"] in ("yes", "no")
