@@ -12,9 +12,9 @@ from typing import Any
 
 import numpy as np
 
-from .._checks import check_in_range, check_positive_int
+from .._checks import check_bool, check_in_range, check_positive_int
 from .._warn import warn_caller
-from ..errors import ArgumentError, ArgumentTypeError, ConvergenceWarning
+from ..errors import ArgumentError, ConvergenceWarning
 from .best_response import active_best_response
 from .markov_game import ActiveMarkovGame
 from .objective import active_average_reward
@@ -62,8 +62,7 @@ def active_equilibrium(amg: ActiveMarkovGame, eps: float = 1e-6, *, max_rounds: 
     if not isinstance(amg, ActiveMarkovGame):
         raise ArgumentError(f"amg must be an ActiveMarkovGame, got {type(amg).__name__}")
     eps = check_in_range(eps, "eps", 0.0, None, low_open=True)
-    if not isinstance(warn, (bool, np.bool_)):
-        raise ArgumentTypeError(f"warn must be True or False, got {warn!r}")
+    warn = check_bool(warn, "warn")
     max_rounds = check_positive_int(max_rounds, "max_rounds")
     n = amg.num_players
     current = amg

@@ -14,9 +14,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Callable
 
-import numpy as np
-
-from ..errors import ArgumentTypeError
+from .._checks import check_bool
 from ..games import NormalFormGame
 
 
@@ -55,11 +53,8 @@ class Method:
 METHODS: dict[str, Method] = {}
 
 
-def check_flag(x: Any, name: str) -> bool:
-    """A method's on/off option as a bool: only ``True``/``False`` (numpy bools too), never truthy strings."""
-    if not isinstance(x, (bool, np.bool_)):
-        raise ArgumentTypeError(f"{name} must be True or False, got {x!r}")
-    return bool(x)
+#: A method's on/off option as a bool: only ``True``/``False`` (numpy bools too), never truthy strings.
+check_flag = check_bool
 
 
 def register(name: str, *, players: str, zero_sum_only: bool = False, complete: bool = False,
