@@ -5,7 +5,7 @@
    (Gambit only up to n = 10: at n = 12 one game took over 5 minutes here; nashpy only on a few games);
 2. one Lemke-Howson path on a 200 x 200 game: activeq vs ``pygambit.nash.lcp_solve(stop_after=1)``;
 3. zero-sum n x n, n = 100, 300, 500, 1000: activeq "lp" vs HiGHS alone on the same LP (scipy) vs OpenSpiel
-   ``lp_solver.solve_zero_sum_matrix_game`` with its default solver (cvxpy's default, Clarabel here).
+   ``lp_solver.solve_zero_sum_matrix_game`` with its default solver (its DEFAULT_SOLVER: ECOS via cvxpy).
 
 Every tool runs single-threaded (BLAS threads pinned to 1 before numpy loads) on the same games; JIT-compiled
 peers (QuantEcon) and our numba kernel are warmed up first. Run: ``.venv/bin/python benchmarks/nash.py [--quick]``.
@@ -133,7 +133,7 @@ def bench_lemke_howson(n: int, games: int, seed: int) -> str:
 # --- 3. zero-sum LP --------------------------------------------------------------------------------------------
 def bench_zero_sum(sizes: Sequence[int], games: dict[int, int], seed: int) -> str:
     """activeq "lp" (through ``solve``, certificate included) vs HiGHS alone on the same LP (scipy ``linprog``) vs
-    OpenSpiel's ``lp_solver.solve_zero_sum_matrix_game`` with its default solver (cvxpy's default), same games."""
+    OpenSpiel's ``lp_solver.solve_zero_sum_matrix_game`` with its default solver (ECOS via cvxpy), same games."""
     import pyspiel
     from open_spiel.python.algorithms import lp_solver
 
