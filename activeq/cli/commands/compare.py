@@ -53,7 +53,11 @@ def run(args: argparse.Namespace) -> int:
             matplotlib.use("Agg")
             import matplotlib.pyplot as plt
 
-            fig = trajectories_figure([args.game], seed=args.seed, search=result.settings["search"],
+            # the active agent is the best response this comparison computed (naive's if there is one): no new search
+            opp = "naive" if "naive" in result.active else next(iter(result.active), None)
+            pairs = [("naive vs naive", "naive", "naive")] + ([(f"active BR vs {opp}", "active_br", opp)] if opp else [])
+            fig = trajectories_figure([args.game], pairs=pairs + [("naive vs Q persona", "naive", "q_persona")],
+                                      seed=args.seed,
                                       active={(result.game, o): amg for o, amg in result.active.items()})
             fig.savefig(out / "trajectories.png", dpi=110)
             plt.close(fig)
