@@ -8,11 +8,13 @@
 - Certificates: :func:`is_nash`, :func:`regrets`, :func:`nash_conv`. Tables: :func:`to_frame` (pandas, optional).
 - Solver modules register their method on import (:mod:`activeq.nash.registry`): ``pure``, ``support``,
   ``vertex``, ``lemke_howson``, ``zerosum`` (2-player and pure), ``logit``, ``global_newton``, ``dynamics``
-  (n-player); ``correlated`` (CE/CCE); ``stochastic`` (stochastic games: ``shapley``, ``stationary``, ...).
+  (n-player); ``correlated`` (CE/CCE); ``components`` (maximal Nash subsets of degenerate 2-player games);
+  ``stochastic`` (stochastic games: ``shapley``, ``stationary``, ...).
 """
 
 from . import dynamics, global_newton, lemke_howson, logit, pure, solve as _solve_module, stochastic, support, vertex
 from . import zerosum
+from .components import Components, NashSubset, components
 from .correlated import CorrelatedEquilibrium, correlated, incentive_matrix, max_incentive
 from .equilibrium import (Approximation, Equilibrium, certify, deduplicate, is_nash, make_equilibrium, nash_conv,
                           regrets)
@@ -27,5 +29,5 @@ _solve_module._document_methods()  # every method is registered now: list them i
 __all__ = ["solve", "approximate", "SolveResult", "Equilibrium", "Approximation", "to_frame", "is_nash", "regrets",
            "nash_conv", "make_equilibrium", "certify", "deduplicate", "METHODS", "applicable", "register",
            "solve_matrix_game", "MatrixGameSolution", "qre", "QuantalResponseEquilibrium", "correlated",
-           "CorrelatedEquilibrium", "incentive_matrix", "max_incentive", "stochastic", "dynamics", "global_newton",
-           "lemke_howson", "logit", "pure", "support", "vertex", "zerosum"]
+           "CorrelatedEquilibrium", "incentive_matrix", "max_incentive", "components", "Components", "NashSubset",
+           "stochastic", "dynamics", "global_newton", "lemke_howson", "logit", "pure", "support", "vertex", "zerosum"]
