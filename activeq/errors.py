@@ -86,3 +86,15 @@ class ResponseFormatError(BackendError):
 
 class ContextLengthError(BackendError):
     """The rendered prompt is longer than the model's context window."""
+
+
+class NotConvergedError(SolverError):
+    """A solver stopped without certifying any equilibrium (``max_regret`` above ``tol`` x payoff range).
+
+    ``approximations`` holds what it reached, as labelled :class:`activeq.nash.Approximation` objects (best first), so
+    nothing is lost; they are never returned as equilibria.
+    """
+
+    def __init__(self, message: str, approximations: tuple = ()):
+        super().__init__(message)
+        self.approximations = tuple(approximations)

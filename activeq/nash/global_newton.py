@@ -22,7 +22,7 @@ import warnings
 from typing import Any, Sequence
 
 import numpy as np
-from tqdm.auto import tqdm
+from .._progress import progress_bar as tqdm  # never tqdm.auto: it warns at import in Jupyter
 
 from .._checks import SeedLike, as_float_array, as_generator, check_in_range, check_positive_int
 from ..errors import ConvergenceWarning, SolverError

@@ -51,7 +51,7 @@ from typing import Any
 
 import numpy as np
 import scipy.linalg
-from tqdm.auto import tqdm
+from ..._progress import progress_bar as tqdm  # never tqdm.auto: it warns at import in Jupyter
 
 from ..._checks import SeedLike, as_generator, check_in_range, check_positive_int
 from ...errors import ConvergenceWarning, SolverError
