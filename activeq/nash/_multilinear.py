@@ -24,6 +24,8 @@ class Multilinear:
         self.offsets = np.concatenate([[0], np.cumsum(self.sizes)]).astype(int)
         self.N = int(self.offsets[-1])
         self.player_of = np.repeat(np.arange(self.n), self.sizes)
+        self.sizes_arr = np.asarray(self.sizes, dtype=np.int64)
+        self.flat_u = np.ascontiguousarray(self.u.reshape(self.n, -1))  # for the compiled kernels
 
     # --- flat <-> per-player -------------------------------------------------------------------
     def split(self, flat: np.ndarray) -> list[np.ndarray]:
