@@ -33,15 +33,27 @@ STATUS_TEXT = {OK: "completed", MAX_STEPS: "max_steps reached", UNDERFLOW: "step
                SINGULAR: "singular Jacobian", TARGET: "target reached"}
 
 
+@njit(cache=True)
+def _flags(offsets):  # pragma: no cover - compiled
+    """``(True, False)`` computed at run time. Internal calls pass these instead of the constants ``True``/``False``
+    (or literal ints): numba types a constant argument as a literal and compiles a separate copy of the callee for
+    it, which tripled the first-call compile time of the tracers."""
+    yes = offsets[0] == 0
+    return yes, not yes
+
+
 # --- deviation payoffs ----------------------------------------------------------------------------------------
 @njit(cache=True)
 def values_jac(U, sizes, offsets, sig, V, D, want_d):  # pragma: no cover - compiled
     """``V[ij] = u_i(j, sigma_-i)`` and, if ``want_d``, ``D[ij, kl] = u_i(j, l, sigma_-ik)`` (zero for k = i)."""
     n = U.shape[0]
     P = U.shape[1]
-    V[:] = 0.0
+    for q in range(V.size):
+        V[q] = 0.0
     if want_d:
-        D[:, :] = 0.0
+        for q in range(D.shape[0]):
+            for c in range(D.shape[1]):
+                D[q, c] = 0.0
     a = np.zeros(n, np.int64)
     s = np.empty(n)
     for p in range(P):
@@ -82,7 +94,8 @@ def max_regret(U, sizes, offsets, sig):  # pragma: no cover - compiled
     N = offsets[n]
     V = np.empty(N)
     D = np.empty((1, 1))
-    values_jac(U, sizes, offsets, sig, V, D, False)
+    yes, no = _flags(offsets)
+    values_jac(U, sizes, offsets, sig, V, D, no)
     worst = 0.0
     for i in range(n):
         best = -np.inf
@@ -160,7 +173,10 @@ def lu_solve(LU, piv, b, out):  # pragma: no cover - compiled
 def solve(A, b):  # pragma: no cover - compiled
     """``A^-1 b`` by LU (A is copied); ``(ok, x)``."""
     m = A.shape[0]
-    LU = A.copy()
+    LU = np.empty((m, m))
+    for r in range(m):
+        for c in range(m):
+            LU[r, c] = A[r, c]
     piv = np.empty(m, np.int64)
     out = np.zeros(m)
     if lu_factor(LU, piv) == 0.0:
@@ -200,13 +216,55 @@ def _dot(x, y):  # pragma: no cover - compiled
 
 
 @njit(cache=True)
+def _copy(src, dst):  # pragma: no cover - compiled
+    for k in range(src.size):
+        dst[k] = src[k]
+
+
+@njit(cache=True)
+def _border(J, row, A):  # pragma: no cover - compiled
+    """``A = [J; row]`` (plain loops: slice assignment costs numba much more compile time)."""
+    N = J.shape[0]
+    for r in range(N):
+        for c in range(J.shape[1]):
+            A[r, c] = J[r, c]
+    for c in range(row.size):
+        A[N, c] = row[c]
+
+
+@njit(cache=True)
+def _dist(a, b):  # pragma: no cover - compiled
+    s = 0.0
+    for k in range(a.size):
+        s += (a[k] - b[k]) ** 2
+    return np.sqrt(s)
+
+
+@njit(cache=True)
+def _dot_diff(a, b, t):  # pragma: no cover - compiled
+    """``(a - b) . t``."""
+    s = 0.0
+    for k in range(a.size):
+        s += (a[k] - b[k]) * t[k]
+    return s
+
+
+@njit(cache=True)
+def _mix(a, b, w):  # pragma: no cover - compiled
+    """``(1 - w) a + w b``."""
+    out = np.empty(a.size)
+    for k in range(a.size):
+        out[k] = (1.0 - w) * a[k] + w * b[k]
+    return out
+
+
+@njit(cache=True)
 def bordered_tangent(J, t_prev):  # pragma: no cover - compiled
     """Unit kernel vector ``t`` of the ``N x (N+1)`` matrix ``J`` with ``t . t_prev > 0`` (solves
     ``[J; t_prev] t = e``), and ``sign det [J; t]``; sign 0 when the bordered matrix is singular."""
     N = J.shape[0]
     A = np.empty((N + 1, N + 1))
-    A[:N, :] = J
-    A[N, :] = t_prev
+    _border(J, t_prev, A)
     piv = np.empty(N + 1, np.int64)
     sign = lu_factor(A, piv)
     t = np.zeros(N + 1)
@@ -243,9 +301,9 @@ def _cell_r(z, sup, offsets, r, v):  # pragma: no cover - compiled
 
 @njit(cache=True)
 def cell_slack(z, sup, offsets, out):  # pragma: no cover - compiled
-    """Slacks of the support cell: ``z_j - v_i`` on the support, ``v_i - z_j`` off it (positive inside)."""
+    """(Reads ``z[:N]``; ``z`` may be the whole ``x = (z, lam)``.) Slacks of the support cell: ``z_j - v_i`` on the support, ``v_i - z_j`` off it (positive inside)."""
     n = offsets.size - 1
-    r = np.empty(z.size)
+    r = np.empty(offsets[offsets.size - 1])
     v = np.empty(n)
     _cell_r(z, sup, offsets, r, v)
     for i in range(n):
@@ -256,7 +314,8 @@ def cell_slack(z, sup, offsets, out):  # pragma: no cover - compiled
 @njit(cache=True)
 def _slack_grad(sup, offsets, player_of, j, g):  # pragma: no cover - compiled
     """Gradient (in x = (z, lam)) of slack j of the cell ``sup``."""
-    g[:] = 0.0
+    for q in range(g.size):
+        g[q] = 0.0
     i = player_of[j]
     cnt = 0
     for l in range(offsets[i], offsets[i + 1]):
@@ -274,7 +333,7 @@ def gnm_HJ(x, sup, b, U, sizes, offsets, F, J, want_j):  # pragma: no cover - co
     """``H_S(x) = z - r_S(z) - V(r_S(z)) - lam b`` and (if ``want_j``) its ``N x (N+1)`` Jacobian on cell ``S``."""
     N = b.size
     n = offsets.size - 1
-    z = x[:N]
+    z = x  # only its first N entries are read
     lam = x[N]
     r = np.empty(N)
     v = np.empty(n)
@@ -315,10 +374,12 @@ def gnm_HJ(x, sup, b, U, sizes, offsets, F, J, want_j):  # pragma: no cover - co
 
 
 @njit(cache=True)
-def _gnm_newton(x0, sup, b, U, sizes, offsets, player_of, which, k, tol):  # pragma: no cover - compiled
-    """Newton on ``[H_S(x); c(x)] = 0`` where ``c`` is ``lam`` (which = 0) or slack ``k`` of the cell (which = 1)."""
+def _gnm_newton(x0, sup, b, U, sizes, offsets, player_of, k, tol):  # pragma: no cover - compiled
+    """Newton on ``[H_S(x); c(x)] = 0`` where ``c`` is ``lam`` (``k < 0``) or slack ``k`` of the cell."""
+    yes, no = _flags(offsets)
     N = b.size
-    x = x0.copy()
+    x = np.empty(x0.size)
+    _copy(x0, x)
     F = np.empty(N)
     J = np.empty((N, N + 1))
     A = np.empty((N + 1, N + 1))
@@ -327,24 +388,23 @@ def _gnm_newton(x0, sup, b, U, sizes, offsets, player_of, which, k, tol):  # pra
     piv = np.empty(N + 1, np.int64)
     g = np.zeros(N + 1)
     sl = np.empty(N)
-    if which == 0:
+    if k < 0:
         g[N] = 1.0
     else:
         _slack_grad(sup, offsets, player_of, k, g)
     for _ in range(40):
-        gnm_HJ(x, sup, b, U, sizes, offsets, F, J, True)
-        if which == 0:
+        gnm_HJ(x, sup, b, U, sizes, offsets, F, J, yes)
+        if k < 0:
             c = x[N]
         else:
-            cell_slack(x[:N], sup, offsets, sl)
+            cell_slack(x, sup, offsets, sl)
             c = sl[k]
         res = max(_maxabs(F), abs(c))
         if res <= tol:
             return True, x
         if not np.isfinite(res):
             return False, x
-        A[:N, :] = J
-        A[N, :] = g
+        _border(J, g, A)
         if lu_factor(A, piv) == 0.0:
             return False, x
         for q in range(N):
@@ -353,7 +413,7 @@ def _gnm_newton(x0, sup, b, U, sizes, offsets, player_of, which, k, tol):  # pra
         lu_solve(A, piv, rhs, dx)
         for q in range(N + 1):
             x[q] += dx[q]
-    gnm_HJ(x, sup, b, U, sizes, offsets, F, J, False)
+    gnm_HJ(x, sup, b, U, sizes, offsets, F, J, no)
     return _maxabs(F) <= 100 * tol, x
 
 
@@ -372,16 +432,18 @@ def _face_continuation(x, sup, t_in, orient, b, U, sizes, offsets, player_of, fa
     one that keeps the orientation ``sign det [J; t]`` (Kohlberg-Mertens index), then the straightest one
     (largest ``t . t_in``), then the first in a fixed order. Returns ``(found, new_sup, t, orientation, |T|)``.
     """
+    yes, no = _flags(offsets)
     N = b.size
     sl = np.empty(N)
-    cell_slack(x[:N], sup, offsets, sl)
+    cell_slack(x, sup, offsets, sl)
     T = np.empty(N, np.int64)
     nT = 0
     for j in range(N):
         if abs(sl[j]) <= face_tol:
             T[nT] = j
             nT += 1
-    best_sup = sup.copy()
+    best_sup = np.empty(sup.size, np.bool_)
+    _copy(sup, best_sup)
     best_t = np.zeros(N + 1)
     best_o = 0.0
     if nT == 0 or nT > 8:
@@ -391,9 +453,9 @@ def _face_continuation(x, sup, t_in, orient, b, U, sizes, offsets, player_of, fa
     F = np.empty(N)
     J = np.empty((N, N + 1))
     g = np.empty(N + 1)
-    cand = sup.copy()
+    cand = np.empty(sup.size, np.bool_)
     for mask in range(1 << nT):
-        cand[:] = sup
+        _copy(sup, cand)
         for q in range(nT):
             if (mask >> q) & 1:
                 cand[T[q]] = not sup[T[q]]
@@ -408,7 +470,7 @@ def _face_continuation(x, sup, t_in, orient, b, U, sizes, offsets, player_of, fa
                 okc = False
         if not okc:
             continue
-        gnm_HJ(x, cand, b, U, sizes, offsets, F, J, True)
+        gnm_HJ(x, cand, b, U, sizes, offsets, F, J, yes)
         tau, o = bordered_tangent(J, t_in)
         if o == 0.0:
             continue
@@ -434,7 +496,7 @@ def _face_continuation(x, sup, t_in, orient, b, U, sizes, offsets, player_of, fa
             if score > best_score + 1e-12:
                 best_score = score
                 found = True
-                best_sup[:] = cand
+                _copy(cand, best_sup)
                 for q in range(N + 1):
                     best_t[q] = sgn * tau[q]
                 best_o = o_dir
@@ -451,14 +513,17 @@ def gnm_trace(U, sizes, offsets, player_of, b, x0, sup0, t0, end_lambda, lam_cap
     Returns ``(status, steps, kinks, n_found, bifurcations, restarts, lam_last, faces)``; ``faces`` counts the
     kinks where several constraints were tight at once.
     """
+    yes, no = _flags(offsets)
     N = b.size
     corr_tol = 1e-12
     slack_tol = 1e-12
     face_tol = 1e-9
     dir_tol = 1e-9
     h_min = 1e-11
-    x = x0.copy()
-    sup = sup0.copy()
+    x = np.empty(x0.size)
+    _copy(x0, x)
+    sup = np.empty(sup0.size, np.bool_)
+    _copy(sup0, sup)
     F = np.empty(N)
     J = np.empty((N, N + 1))
     A = np.empty((N + 1, N + 1))
@@ -468,7 +533,7 @@ def gnm_trace(U, sizes, offsets, player_of, b, x0, sup0, t0, end_lambda, lam_cap
     sl_old = np.empty(N)
     sl_new = np.empty(N)
     xp = np.empty(N + 1)
-    gnm_HJ(x, sup, b, U, sizes, offsets, F, J, True)
+    gnm_HJ(x, sup, b, U, sizes, offsets, F, J, yes)
     t, orient = bordered_tangent(J, t0)
     if orient == 0.0:
         return SINGULAR, 0, 0, 0, 0, 0, x[N], 0
@@ -479,9 +544,9 @@ def gnm_trace(U, sizes, offsets, player_of, b, x0, sup0, t0, end_lambda, lam_cap
         if x[N] < end_lambda:
             return OK, steps, kinks, n_found, bif, restarts, x[N], faces
         if steps >= max_steps:
-            dbg_x[:] = x
-            dbg_t[:] = t
-            dbg_sup[:] = sup
+            _copy(x, dbg_x)
+            _copy(t, dbg_t)
+            _copy(sup, dbg_sup)
             return MAX_STEPS, steps, kinks, n_found, bif, restarts, x[N], faces
         if x[N] > lam_cap:
             return TURNED_BACK, steps, kinks, n_found, bif, restarts, x[N], faces
@@ -493,18 +558,17 @@ def gnm_trace(U, sizes, offsets, player_of, b, x0, sup0, t0, end_lambda, lam_cap
             restarted_at = steps
             restarts += 1
             corr_tol = 1e-13
-            okf, nsup, nt, no, nT = _face_continuation(x, sup, t, orient, b, U, sizes, offsets, player_of,
+            okf, nsup, nt, o_new, nT = _face_continuation(x, sup, t, orient, b, U, sizes, offsets, player_of,
                                                        1e-7, 1e-12)
             if okf:
-                sup[:] = nsup
-                t[:] = nt
-                orient = no
+                _copy(nsup, sup)
+                _copy(nt, t)
+                orient = o_new
             h = 1e-4
         for q in range(N + 1):
             xp[q] = x[q] + h * t[q]
-        gnm_HJ(xp, sup, b, U, sizes, offsets, F, J, True)
-        A[:N, :] = J
-        A[N, :] = t
+        gnm_HJ(xp, sup, b, U, sizes, offsets, F, J, yes)
+        _border(J, t, A)
         if lu_factor(A, piv) == 0.0:
             h *= 0.5
             continue
@@ -515,7 +579,7 @@ def gnm_trace(U, sizes, offsets, player_of, b, x0, sup0, t0, end_lambda, lam_cap
         for it in range(12):
             iters = it + 1
             if it > 0:
-                gnm_HJ(xp, sup, b, U, sizes, offsets, F, J, False)
+                gnm_HJ(xp, sup, b, U, sizes, offsets, F, J, no)
                 if _maxabs(F) <= corr_tol:
                     ok = True
                     break
@@ -536,19 +600,19 @@ def gnm_trace(U, sizes, offsets, player_of, b, x0, sup0, t0, end_lambda, lam_cap
                 xp[q] -= dx[q]
             prev = d
             if d <= 1e-14 * (1.0 + abs(xp[N])):
-                gnm_HJ(xp, sup, b, U, sizes, offsets, F, J, False)
+                gnm_HJ(xp, sup, b, U, sizes, offsets, F, J, no)
                 ok = _maxabs(F) <= 100 * corr_tol
                 break
         if not ok:
             h *= 0.5
             continue
-        gnm_HJ(xp, sup, b, U, sizes, offsets, F, J, True)
+        gnm_HJ(xp, sup, b, U, sizes, offsets, F, J, yes)
         tn, on = bordered_tangent(J, t)
         if on == 0.0 or _dot(tn, t) < 0.9:
             h *= 0.5
             continue
-        cell_slack(x[:N], sup, offsets, sl_old)
-        cell_slack(xp[:N], sup, offsets, sl_new)
+        cell_slack(x, sup, offsets, sl_old)
+        cell_slack(xp, sup, offsets, sl_new)
         k = -1
         wk = 2.0
         for j in range(N):
@@ -559,16 +623,16 @@ def gnm_trace(U, sizes, offsets, player_of, b, x0, sup0, t0, end_lambda, lam_cap
                     wk = w
                     k = j
         if k >= 0:  # the step leaves the cell: land on its boundary, then find the neighbouring cell
-            guess = (1.0 - wk) * x + wk * xp
-            okb, xb = _gnm_newton(guess, sup, b, U, sizes, offsets, player_of, 1, k, 1e-13)
+            guess = _mix(x, xp, wk)
+            okb, xb = _gnm_newton(guess, sup, b, U, sizes, offsets, player_of, k, 1e-13)
             if okb:
-                cell_slack(xb[:N], sup, offsets, sl_new)
+                cell_slack(xb, sup, offsets, sl_new)
                 for j in range(N):
                     if j != k and sl_new[j] < -slack_tol:
                         okb = False
-                if _norm(xb - x) > 1.5 * _norm(xp - x) + 1e-9:
+                if _dist(xb, x) > 1.5 * _dist(xp, x) + 1e-9:
                     okb = False  # another branch of this cell's equations
-                if _dot(xb - x, t) <= 1e-12 * (1.0 + abs(x[N])):
+                if _dot_diff(xb, x, t) <= 1e-12 * (1.0 + abs(x[N])):
                     okb = False  # behind us, or the point we stand on: the curve bends back, take a shorter step
             if not okb:
                 h *= 0.5
@@ -576,18 +640,18 @@ def gnm_trace(U, sizes, offsets, player_of, b, x0, sup0, t0, end_lambda, lam_cap
             if (x[N] > 0.0) != (xb[N] > 0.0) and n_found < out_sig.shape[0]:
                 n_found += _record_crossing(x, xb, sup, b, U, sizes, offsets, player_of, out_sig, n_found,
                                             out_lam_side)
-            okf, nsup, nt, no, nT = _face_continuation(xb, sup, t, orient, b, U, sizes, offsets, player_of,
+            okf, nsup, nt, o_new, nT = _face_continuation(xb, sup, t, orient, b, U, sizes, offsets, player_of,
                                                        face_tol, dir_tol)
             if not okf:
-                x[:] = xb
-                dbg_x[:] = xb
-                dbg_t[:] = t
-                dbg_sup[:] = sup
+                _copy(xb, x)
+                _copy(xb, dbg_x)
+                _copy(t, dbg_t)
+                _copy(sup, dbg_sup)
                 return NO_CONTINUATION, steps, kinks, n_found, bif, restarts, xb[N], faces
-            x[:] = xb
-            sup[:] = nsup
-            t[:] = nt
-            orient = no
+            _copy(xb, x)
+            _copy(nsup, sup)
+            _copy(nt, t)
+            orient = o_new
             kinks += 1
             steps += 1
             if nT > 1:
@@ -599,8 +663,8 @@ def gnm_trace(U, sizes, offsets, player_of, b, x0, sup0, t0, end_lambda, lam_cap
         if on != orient:
             bif += 1
             orient = on
-        x[:] = xp
-        t[:] = tn
+        _copy(xp, x)
+        _copy(tn, t)
         steps += 1
         if iters <= 3 and first < 0.05 * h:
             h = min(h * 1.5, h_max)
@@ -610,16 +674,17 @@ def gnm_trace(U, sizes, offsets, player_of, b, x0, sup0, t0, end_lambda, lam_cap
 def _record_crossing(xa, xb, sup, b, U, sizes, offsets, player_of, out_sig, n_found, out_lam_side):
     # pragma: no cover - compiled
     """Solve the crossing of ``lam = 0`` between ``xa`` and ``xb`` in cell ``sup``; store ``r_S(z)``."""
+    lam_index = -1 - offsets[0]  # -1, computed at run time (see _flags)
     N = b.size
     n = offsets.size - 1
     w = xa[N] / (xa[N] - xb[N])
-    guess = (1.0 - w) * xa + w * xb
-    ok, x = _gnm_newton(guess, sup, b, U, sizes, offsets, player_of, 0, 0, 1e-14)
+    guess = _mix(xa, xb, w)
+    ok, x = _gnm_newton(guess, sup, b, U, sizes, offsets, player_of, lam_index, 1e-14)
     if not ok:
         x = guess
     r = np.empty(N)
     v = np.empty(n)
-    _cell_r(x[:N], sup, offsets, r, v)
+    _cell_r(x, sup, offsets, r, v)
     for i in range(n):
         tot = 0.0
         for j in range(offsets[i], offsets[i + 1]):
@@ -674,8 +739,10 @@ def logit_trace(U, sizes, offsets, x0, t0, h0, lam_stop, max_steps, h_max, path_
     Accepted points are appended to ``path_lam``/``path_y`` from index ``n_path`` while there is room. Returns
     ``(status, x, t, h, steps, n_path, bifurcations)`` with status TARGET, MAX_STEPS, UNDERFLOW or SINGULAR.
     """
+    yes, no = _flags(offsets)
     N = x0.size - 1
-    x = x0.copy()
+    x = np.empty(x0.size)
+    _copy(x0, x)
     F = np.empty(N)
     J = np.empty((N, N + 1))
     A = np.empty((N + 1, N + 1))
@@ -683,7 +750,7 @@ def logit_trace(U, sizes, offsets, x0, t0, h0, lam_stop, max_steps, h_max, path_
     rhs = np.zeros(N + 1)
     dx = np.empty(N + 1)
     xp = np.empty(N + 1)
-    logit_HJ(x, U, sizes, offsets, F, J, True)
+    logit_HJ(x, U, sizes, offsets, F, J, yes)
     t, orient = bordered_tangent(J, t0)
     if orient == 0.0:
         return SINGULAR, x, t0, h0, 0, n_path, 0
@@ -700,9 +767,8 @@ def logit_trace(U, sizes, offsets, x0, t0, h0, lam_stop, max_steps, h_max, path_
             return UNDERFLOW, x, t, h, steps, n_path, bif
         for q in range(N + 1):
             xp[q] = x[q] + h * t[q]
-        logit_HJ(xp, U, sizes, offsets, F, J, True)
-        A[:N, :] = J
-        A[N, :] = t
+        logit_HJ(xp, U, sizes, offsets, F, J, yes)
+        _border(J, t, A)
         if lu_factor(A, piv) == 0.0:
             h *= 0.5
             continue
@@ -711,7 +777,7 @@ def logit_trace(U, sizes, offsets, x0, t0, h0, lam_stop, max_steps, h_max, path_
         prev = 0.0
         for it in range(20):
             if it > 0:
-                logit_HJ(xp, U, sizes, offsets, F, J, False)
+                logit_HJ(xp, U, sizes, offsets, F, J, no)
             if it > 0 and _maxabs(F) <= 1e-11:
                 ok = True
                 break
@@ -734,7 +800,7 @@ def logit_trace(U, sizes, offsets, x0, t0, h0, lam_stop, max_steps, h_max, path_
         if not ok:
             h *= 0.5
             continue
-        logit_HJ(xp, U, sizes, offsets, F, J, True)
+        logit_HJ(xp, U, sizes, offsets, F, J, yes)
         tn, on = bordered_tangent(J, t)
         if on == 0.0 or _dot(tn, t) < 0.9:
             h *= 0.5
@@ -742,8 +808,8 @@ def logit_trace(U, sizes, offsets, x0, t0, h0, lam_stop, max_steps, h_max, path_
         if on != orient:
             bif += 1
             orient = on
-        x[:] = xp
-        t[:] = tn
+        _copy(xp, x)
+        _copy(tn, t)
         steps += 1
         if n_path < path_lam.size:
             path_lam[n_path] = x[N]
