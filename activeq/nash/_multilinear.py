@@ -13,6 +13,8 @@ from typing import Sequence
 
 import numpy as np
 
+from . import _path_kernels as pk  # compiled, BLAS-free: polished points are the same on every machine
+
 
 class Multilinear:
     """Payoff tensor ``(n, *A)`` with helpers on flat profiles (see module docstring)."""
@@ -124,8 +126,10 @@ def support_newton(ml: Multilinear, supports: Sequence[Sequence[int]], start: np
     for i in range(ml.n):  # renormalise on the support
         blk = ml.block(i)
         x[blk] /= x[blk].sum()
+    V = np.empty(ml.N)
+    D = np.empty((ml.N, ml.N))
     for _ in range(max_iter):
-        V, D = ml.values_and_jacobian(x)
+        pk.values_jac(ml.flat_u, ml.sizes_arr, ml.offsets, x, V, D, True)
         F = np.concatenate([V[a_idx] - V[b_idx], [x[r].sum() - 1.0 for r in sum_rows]])
         if np.abs(F).max() <= ftol * scale:
             break
@@ -136,15 +140,17 @@ def support_newton(ml: Multilinear, supports: Sequence[Sequence[int]], start: np
             Js[i, pos:pos + r.size] = 1.0
             pos += r.size
         J = np.vstack([Jv, Js])
-        try:
-            step = np.linalg.lstsq(J, -F, rcond=None)[0]
-        except np.linalg.LinAlgError:
-            return None
+        ok, step = pk.solve(J, -F) if J.shape[0] == J.shape[1] else (False, None)
+        if not ok:  # singular (exact ties): least squares
+            try:
+                step = np.linalg.lstsq(J, -F, rcond=None)[0]
+            except np.linalg.LinAlgError:
+                return None
         x[idx] += step
         if not np.all(np.isfinite(x)) or np.abs(x).max() > 1e6:
             return None
     else:
-        V, _ = ml.values_and_jacobian(x, jacobian=False)
+        pk.values_jac(ml.flat_u, ml.sizes_arr, ml.offsets, x, V, D, False)
         F = np.concatenate([V[a_idx] - V[b_idx], [x[r].sum() - 1.0 for r in sum_rows]])
         if np.abs(F).max() > 1e-10 * scale:
             return None
@@ -175,7 +181,7 @@ def polish(ml: Multilinear, approx: np.ndarray, tol: float,
         x = support_newton(ml, supports, approx)
         if x is None:
             continue
-        reg = ml.max_regret(x)
+        reg = float(pk.max_regret(ml.flat_u, ml.sizes_arr, ml.offsets, x))
         if reg < best_reg:
             best_x, best_reg = x, reg
         if reg <= tol:
