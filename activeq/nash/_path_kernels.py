@@ -504,8 +504,31 @@ def _face_continuation(x, sup, t_in, orient, b, U, sizes, offsets, player_of, fa
 
 
 @njit(cache=True)
+def _hermite_dip(x, t, xp, tn, sup, offsets, sl_new, slack_tol):  # pragma: no cover - compiled
+    """Whether a constraint dips below ``-slack_tol`` inside the step and is back above it at the end: the
+    slacks are affine in ``z``, so they are checked at three points of the cubic Hermite interpolant of the
+    path between ``x`` and ``xp`` (tangents ``t``, ``tn``). Endpoint slacks alone miss such double crossings."""
+    N = sl_new.size
+    L = _dist(x, xp)
+    p = np.empty(x.size)
+    sl = np.empty(N)
+    for s in (0.25, 0.5, 0.75):
+        h00 = 2 * s ** 3 - 3 * s ** 2 + 1
+        h10 = s ** 3 - 2 * s ** 2 + s
+        h01 = -2 * s ** 3 + 3 * s ** 2
+        h11 = s ** 3 - s ** 2
+        for q in range(x.size):
+            p[q] = h00 * x[q] + h10 * L * t[q] + h01 * xp[q] + h11 * L * tn[q]
+        cell_slack(p, sup, offsets, sl)
+        for j in range(N):
+            if sl[j] < -slack_tol and sl_new[j] >= -slack_tol:
+                return True
+    return False
+
+
+@njit(cache=True)
 def gnm_trace(U, sizes, offsets, player_of, b, x0, sup0, t0, end_lambda, lam_cap, max_steps, h0, h_max,
-              out_sig, out_lam_side, dbg_x, dbg_t, dbg_sup):  # pragma: no cover - compiled
+              out_sig, out_lam_side, dbg_x, dbg_t, dbg_sup, kink_log):  # pragma: no cover - compiled
     """Follow the global Newton path from ``x0`` (in cell ``sup0``, initial direction ``t0``) until
     ``lam < end_lambda``. Each crossing of ``lam = 0`` is solved exactly in its cell and stored, as the profile
     ``r_S(z)``, in ``out_sig`` (at most ``out_sig.shape[0]``).
@@ -613,6 +636,9 @@ def gnm_trace(U, sizes, offsets, player_of, b, x0, sup0, t0, end_lambda, lam_cap
             continue
         cell_slack(x, sup, offsets, sl_old)
         cell_slack(xp, sup, offsets, sl_new)
+        if h > 1e-6 and _hermite_dip(x, t, xp, tn, sup, offsets, sl_new, slack_tol):
+            h *= 0.5
+            continue
         k = -1
         wk = 2.0
         for j in range(N):
@@ -642,6 +668,11 @@ def gnm_trace(U, sizes, offsets, player_of, b, x0, sup0, t0, end_lambda, lam_cap
                                             out_lam_side)
             okf, nsup, nt, o_new, nT = _face_continuation(xb, sup, t, orient, b, U, sizes, offsets, player_of,
                                                        face_tol, dir_tol)
+            if okf and nT == 1 and o_new != orient and h > 1e-6:
+                # a kink through one constraint keeps the orientation sign det [J; t] (the index of the path); a
+                # flip means the step jumped over a crossing (in and out again): take a shorter step
+                h *= 0.5
+                continue
             if not okf:
                 _copy(xb, x)
                 _copy(xb, dbg_x)
@@ -652,6 +683,11 @@ def gnm_trace(U, sizes, offsets, player_of, b, x0, sup0, t0, end_lambda, lam_cap
             _copy(nsup, sup)
             _copy(nt, t)
             orient = o_new
+            if kinks < kink_log.shape[0]:
+                kink_log[kinks, 0] = x[N]
+                kink_log[kinks, 1] = k
+                kink_log[kinks, 2] = _dot(nt, t)
+                kink_log[kinks, 3] = nT
             kinks += 1
             steps += 1
             if nT > 1:
@@ -661,6 +697,9 @@ def gnm_trace(U, sizes, offsets, player_of, b, x0, sup0, t0, end_lambda, lam_cap
             n_found += _record_crossing(x, xp, sup, b, U, sizes, offsets, player_of, out_sig, n_found,
                                         out_lam_side)
         if on != orient:
+            if h > 1e-6:  # a sign change of det [J; t] inside a cell: first make sure no crossing was jumped
+                h *= 0.5
+                continue
             bif += 1
             orient = on
         _copy(xp, x)
@@ -817,3 +856,109 @@ def logit_trace(U, sizes, offsets, x0, t0, h0, lam_stop, max_steps, h_max, path_
                 path_y[n_path, q] = x[q]
             n_path += 1
         h = min(h / min(decel, 2.0), h_max)
+
+
+# --- support-restricted Newton (the polish that turns a path point into an exact equilibrium) -----------------
+@njit(cache=True)
+def support_newton(U, sizes, offsets, mask, start, max_iter, ftol):  # pragma: no cover - compiled
+    """Newton on "every supported action of a player earns the same, probabilities on the support sum to 1".
+
+    Unknowns: the probabilities on ``mask``; per player ``i`` with support ``S_i`` and reference ``j0 = min S_i``
+    the equations ``V_j - V_j0 = 0`` (``j in S_i \\ {j0}``) and ``sum_{S_i} sigma = 1`` (a square system). Starts
+    from ``start`` restricted to the support. Singular steps (exact ties) fall back to a ridge-regularised
+    least-squares step. Returns ``(ok, x)``; ``ok`` is False when Newton does not converge to ``ftol`` or a
+    probability is clearly negative (whether ``x`` is an equilibrium is for the caller).
+    """
+    n = offsets.size - 1
+    N = offsets[n]
+    m = 0
+    for j in range(N):
+        if mask[j]:
+            m += 1
+    idx = np.empty(m, np.int64)
+    pos = np.full(N, -1, np.int64)
+    q = 0
+    for j in range(N):
+        if mask[j]:
+            idx[q] = j
+            pos[j] = q
+            q += 1
+    x = np.zeros(N)
+    for i in range(n):
+        tot = 0.0
+        for j in range(offsets[i], offsets[i + 1]):
+            if mask[j]:
+                x[j] = max(start[j], 1e-12)
+                tot += x[j]
+        for j in range(offsets[i], offsets[i + 1]):
+            x[j] /= tot
+    V = np.empty(N)
+    D = np.empty((N, N))
+    F = np.empty(m)
+    J = np.empty((m, m))
+    yes = offsets[0] == 0
+    converged = False
+    for _ in range(max_iter + 1):
+        values_jac(U, sizes, offsets, x, V, D, yes)
+        row = 0
+        for i in range(n):
+            j0 = -1
+            tot = 0.0
+            for j in range(offsets[i], offsets[i + 1]):
+                if mask[j]:
+                    tot += x[j]
+                    if j0 < 0:
+                        j0 = j
+                    else:
+                        F[row] = V[j] - V[j0]
+                        for c in range(m):
+                            J[row, c] = D[j, idx[c]] - D[j0, idx[c]]
+                        row += 1
+            F[row] = tot - 1.0
+            for c in range(m):
+                J[row, c] = 1.0 if (idx[c] >= offsets[i] and idx[c] < offsets[i + 1]) else 0.0
+            row += 1
+        if _maxabs(F) <= ftol:
+            converged = True
+            break
+        neg = np.empty(m)
+        for c in range(m):
+            neg[c] = -F[c]
+        ok, step = solve(J, neg)
+        if not ok:  # exact ties: ridge least squares (J^T J + mu I) step = J^T neg
+            JT = np.zeros((m, m))
+            rhs = np.zeros(m)
+            mu = 0.0
+            for a in range(m):
+                for b in range(m):
+                    s = 0.0
+                    for r in range(m):
+                        s += J[r, a] * J[r, b]
+                    JT[a, b] = s
+                    mu = max(mu, abs(s))
+                for r in range(m):
+                    rhs[a] += J[r, a] * neg[r]
+            for a in range(m):
+                JT[a, a] += 1e-12 * max(mu, 1.0)
+            ok, step = solve(JT, rhs)
+            if not ok:
+                return False, x
+        big = 0.0
+        for c in range(m):
+            x[idx[c]] += step[c]
+            big = max(big, abs(x[idx[c]]))
+        if not (big <= 1e6):
+            return False, x
+    if not converged:
+        return False, x
+    for j in range(N):
+        if x[j] < -1e-9:
+            return False, x
+    for i in range(n):
+        tot = 0.0
+        for j in range(offsets[i], offsets[i + 1]):
+            x[j] = max(x[j], 0.0)
+            tot += x[j]
+        for j in range(offsets[i], offsets[i + 1]):
+            x[j] /= tot
+    return True, x

@@ -108,19 +108,21 @@ def _start(ml: Multilinear, b: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.n
     return x0, sigma0 > 0, t0, lam0
 
 
-def trace_path(ml: Multilinear, b: np.ndarray, end_lambda: float, max_steps: int
+def trace_path(ml: Multilinear, b: np.ndarray, end_lambda: float, max_steps: int, log_kinks: int = 0
                ) -> tuple[np.ndarray, dict[str, Any]]:
     """One global Newton path for the unit-range game ``ml`` on ray ``b``: (profiles at lam = 0 crossings, info)."""
     x0, sup0, t0, lam0 = _start(ml, b)
     out = np.zeros((256, ml.N))
     side = np.zeros(256)
+    kink_log = np.zeros((0, 4)) if log_kinks == 0 else np.zeros((log_kinks, 4))
     dbg = (np.zeros(ml.N + 1), np.zeros(ml.N + 1), np.zeros(ml.N, dtype=bool))
     status, steps, kinks, found, bif, restarts, lam_last, faces = pk.gnm_trace(
         ml.flat_u, ml.sizes_arr, ml.offsets, ml.player_of, b, x0, sup0, t0, float(end_lambda), 2.0 * lam0,
-        int(max_steps), 0.1, 1.0, out, side, dbg[0], dbg[1], dbg[2])
+        int(max_steps), 0.1, 1.0, out, side, dbg[0], dbg[1], dbg[2], kink_log)
     info = {"status": int(status), "steps": int(steps), "kinks": int(kinks), "bifurcations": int(bif),
             "restarts": int(restarts), "faces": int(faces), "lambda_last": float(lam_last)}
     info["last"] = dbg
+    info["kink_log"] = kink_log[:min(kinks, log_kinks)]
     return out[:found], info
 
 
