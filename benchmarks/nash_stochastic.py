@@ -8,6 +8,11 @@
 2. with ``--quick``: a 16-state game of the same kind instead.
 3. zero-sum: ``shapley`` on the Big Match (no peer solves stochastic games by Shapley iteration in this
    environment; OpenSpiel's value iteration is for turn-based games) — reported for scale only.
+4. with ``--scaling``: how the cost grows with the state count: ``stationary`` on ``SGame.random_game(S, 2, A,
+   seed=42)`` for S in 64, 256, 1024 and A in 2, 4 (discount 0.95), sgamesolver's ``homotopy.QRE`` on the same
+   games in a child process with a CPU-time limit (``--limit``, default 600 s; "did not finish" otherwise). Rows are
+   checkpointed to ``benchmarks/results/nash_stochastic_scaling.json`` and a rerun skips finished ones; the table
+   goes to ``benchmarks/results/nash_stochastic_scaling.md`` with the fitted growth exponent of our time in S.
 
 sgamesolver is a benchmark-only dependency: ``pip install cython setuptools wheel && pip install
 --no-build-isolation sgamesolver``; under numpy 2 it needs ``numpy.NaN = numpy.nan`` before import (done here).
@@ -119,6 +124,92 @@ def bench_general_sum(states: int, repeat: int) -> tuple[list[list[str]], dict[s
     return rows, facts
 
 
+def _random_arrays(states: int, actions: int, seed: int = 42) -> tuple[np.ndarray, np.ndarray, float, Any]:
+    sgs = _import_sgamesolver()
+    if sgs is not None:
+        game = sgs.SGame.random_game(states, 2, actions, seed=seed)
+        return game.u, game.phi, float(game.delta[0]), game
+    rng = np.random.default_rng(seed)
+    u = rng.random((states, 2, actions, actions))
+    phi = rng.exponential(size=(states, actions, actions, states))
+    phi /= phi.sum(axis=-1, keepdims=True)
+    return u, phi, 0.95, None
+
+
+def _sgs_child(states: int, actions: int, limit: float, queue: Any) -> None:
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_CPU, (int(limit), int(limit) + 5))
+    sgs = _import_sgamesolver()
+    game = sgs.SGame.random_game(states, 2, actions, seed=42)
+    t0 = time.process_time()
+    h = sgs.homotopy.QRE(game)
+    h.solver_setup()
+    h.solver.verbose = 0
+    h.solve()
+    dt = time.process_time() - t0
+    cert = float("nan") if h.equilibrium is None else float(np.abs(game.check_equilibrium(
+        np.asarray(h.equilibrium.strategies))).max())
+    queue.put((dt, cert))
+
+
+def bench_scaling(limit: float) -> str:
+    """Our stationary solver (and sgamesolver where it finishes) on 2-player random games of growing size."""
+    import json
+    import multiprocessing as mp
+
+    from activeq.games import StochasticGame
+    from activeq.nash.stochastic import stationary
+
+    ckpt = RESULTS / "nash_stochastic_scaling.json"
+    done: dict[str, Any] = json.loads(ckpt.read_text()) if ckpt.exists() else {}
+    for actions in (2, 4):
+        for states in (64, 256, 1024):
+            key = f"{states}x{actions}"
+            if key in done:
+                continue
+            u, phi, delta, game = _random_arrays(states, actions)
+            sg = StochasticGame(u, phi, discount=delta)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                t0 = CLOCK()
+                eq = stationary(sg)
+                t_ours = CLOCK() - t0
+            row = {"ours_s": t_ours, "cert": float(eq.certificate), "converged": bool(eq.converged),
+                   "steps": int(eq.info["steps"]), "sgs_s": None, "sgs_cert": None}
+            if game is not None:
+                ctx = mp.get_context("fork")
+                q = ctx.Queue()
+                proc = ctx.Process(target=_sgs_child, args=(states, actions, limit, q))
+                proc.start()
+                try:
+                    row["sgs_s"], row["sgs_cert"] = q.get(timeout=3 * limit)
+                except Exception:  # noqa: BLE001 - CPU limit hit (killed) or too slow
+                    pass
+                if proc.is_alive():
+                    proc.kill()
+                proc.join()
+            done[key] = row
+            ckpt.write_text(json.dumps(done, indent=1))
+            print(key, row, flush=True)
+    rows = []
+    for actions in (2, 4):
+        ss = [s for s in (64, 256, 1024) if f"{s}x{actions}" in done]
+        for s in ss:
+            r = done[f"{s}x{actions}"]
+            sgs = "did not finish" if r["sgs_s"] is None else f"{r['sgs_s']:.1f}"
+            ratio = "-" if r["sgs_s"] is None else f"{r['sgs_s'] / r['ours_s']:.1f}x"
+            rows.append([f"{s}", f"{actions}", f"{r['ours_s']:.2f}", f"{r['cert']:.1e}", str(r["converged"]),
+                         str(r["steps"]), sgs, "-" if r["sgs_cert"] is None else f"{r['sgs_cert']:.1e}", ratio])
+        if len(ss) >= 2:
+            t = [done[f"{s}x{actions}"]["ours_s"] for s in ss]
+            slope = float(np.polyfit(np.log(ss), np.log(t), 1)[0])
+            rows.append(["growth", f"{actions}", f"time ~ S^{slope:.2f}", "", "", "", "", "", ""])
+    table = _table(["states", "actions", "activeq s", "certificate", "converged", "path steps",
+                    "sgamesolver s", "sgamesolver cert", "sgamesolver / ours"], rows)
+    return table
+
+
 def bench_shapley(repeat: int) -> list[list[str]]:
     from activeq.games.generators.zero_sum import big_match
     from activeq.nash.stochastic import shapley
@@ -138,9 +229,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--quick", action="store_true", help="16-state game instead of 64 (CI-sized)")
     ap.add_argument("--repeat", type=int, default=None, help="timed repetitions (default 3, quick 1)")
     ap.add_argument("--wall", action="store_true", help="wall-clock instead of process CPU time")
+    ap.add_argument("--scaling", action="store_true", help="only the 64/256/1024-state scaling table")
+    ap.add_argument("--limit", type=float, default=600.0, help="CPU seconds for each sgamesolver run (--scaling)")
     args = ap.parse_args(argv)
     if args.wall:
         CLOCK = time.perf_counter
+    if args.scaling:
+        RESULTS.mkdir(exist_ok=True)
+        load = os.getloadavg()
+        table = bench_scaling(args.limit)
+        text = (f"# Stationary equilibria at scale: activeq vs sgamesolver\n\n"
+                f"`.venv/bin/python benchmarks/nash_stochastic.py --scaling --limit {args.limit:g}` on "
+                f"{platform.platform()}, python {platform.python_version()}, numpy {np.__version__}; process CPU "
+                f"time, one run each, single-threaded BLAS; load average at start {load[0]:.1f} (2 cores, shared)."
+                f"\n\nGames: `sgamesolver.SGame.random_game(S, 2, A, seed=42)` (discount 0.95), the same arrays for "
+                f"both. certificate = largest one-shot deviation gain at the returned profile (exact values). "
+                f"sgamesolver runs in a child process with a {args.limit:g} s CPU limit.\n\n" + table + "\n")
+        (RESULTS / "nash_stochastic_scaling.md").write_text(text)
+        print(text)
+        return 0
     repeat = args.repeat or (1 if args.quick else 3)
     states = 16 if args.quick else 64
     clock = "wall" if args.wall else "process CPU"
