@@ -355,11 +355,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             "exact values (0 for an exact Markov perfect equilibrium).")
     if "strat_diff" in facts:
         note += f" Max |strategy difference| between the two answers: {facts['strat_diff']:.1e}."
-    text = head + t1 + note + "\n\n## Zero-sum: Shapley iteration vs OpenSpiel value iteration\n\n"
+    text = (head + t1 + note + "\n\n## Zero-sum: Shapley iteration vs OpenSpiel value iteration\n\n"
             "OpenSpiel's `value_iteration` solves a cvxpy LP per state per sweep; the game is handed to it as a python "
             "pyspiel game (simultaneous moves; a chance node ends the game w.p. 1 - g with the stage reward as return, "
             "so its values are (1 - g) V). Both stop when a sweep changes V by less than 1e-10 (OpenSpiel: its "
-            "threshold 1e-10 (1 - g)); V* = Shapley at tol 1e-13. OpenSpiel timed once.\n\n" + t2 + "\n"
+            "threshold 1e-10 (1 - g)); V* = Shapley at tol 1e-13. OpenSpiel timed once.\n\n" + t2 + "\n")
     print(text)
     RESULTS.mkdir(exist_ok=True)
     out = RESULTS / ("nash_stochastic_quick.md" if args.quick else "nash_stochastic.md")
