@@ -23,6 +23,7 @@ over lookaheads compares myopic and farsighted play on the one objective that ma
 
 from __future__ import annotations
 
+import math
 import numbers
 from dataclasses import dataclass, field
 from typing import Any, Sequence
@@ -31,7 +32,7 @@ import numpy as np
 import scipy.sparse as sp
 import torch
 
-from .._checks import as_generator, check_in_range, check_positive_int
+from .._checks import as_generator, check_choice, check_in_range, check_positive_int, show
 from ..avgreward import SparseMDP, solve_average_reward
 from ..errors import ArgumentError, LearnerError
 from .learner import DTYPE, LearnerBase, Params, Transition, params_batch, params_select
@@ -398,12 +399,13 @@ def _achieved(amg: ActiveMarkovGame, agent: int, lookahead: Lookahead, policy: n
 
 
 def _check_lookahead(lookahead: Any) -> Lookahead:
-    if lookahead in ("inf", float("inf")):
+    if (isinstance(lookahead, str) and lookahead == "inf") or (isinstance(lookahead, float) and lookahead == math.inf):
         return "inf"
     if isinstance(lookahead, (bool, np.bool_)) or not isinstance(lookahead, numbers.Integral) or lookahead < 0:
-        raise ArgumentError(f"lookahead must be a non-negative int (0 naive, 1 LOLA-like, K) or 'inf', got {lookahead!r}")
+        raise ArgumentError(f"lookahead must be a non-negative int (0 naive, 1 LOLA-like, K) or 'inf', "
+                            f"got {show(lookahead)}")
     if lookahead > 100_000:
-        raise ArgumentError(f"lookahead must be at most 100000 steps (use 'inf' for the limit), got {lookahead}")
+        raise ArgumentError(f"lookahead must be at most 100000 steps (use 'inf' for the limit), got {show(lookahead)}")
     return int(lookahead)
 
 
@@ -429,11 +431,10 @@ def active_best_response(amg: ActiveMarkovGame, agent: int = 0, lookahead: Looka
     if not isinstance(amg, ActiveMarkovGame):
         raise ArgumentError(f"amg must be an ActiveMarkovGame, got {type(amg).__name__}")
     if not isinstance(agent, (int, np.integer)) or isinstance(agent, bool) or not 0 <= agent < amg.num_players:
-        raise ArgumentError(f"agent must be an int in [0, {amg.num_players}), got {agent!r}")
+        raise ArgumentError(f"agent must be an int in [0, {amg.num_players}), got {show(agent)}")
     agent = int(agent)
     lookahead = _check_lookahead(lookahead)
-    if method not in ("auto", "exact", "gradient", "search"):
-        raise ArgumentError(f"method must be one of 'auto', 'exact', 'gradient', 'search'; got {method!r}")
+    method = check_choice(method, "method", ("auto", "exact", "gradient", "search"))
     others = [lr for j, lr in enumerate(amg.learners) if j != agent]
     exact_ok = all(getattr(lr, "finite_states", False) and not getattr(lr, "needs_policies", False) for lr in others)
     if method == "exact":
@@ -443,8 +444,7 @@ def active_best_response(amg: ActiveMarkovGame, agent: int = 0, lookahead: Looka
             raise LearnerError("method='exact' needs every other learner to be finite-state (and not read policies)")
     if lookahead == "inf" and exact_ok and method != "search":
         return _exact_best_response(amg, agent)
-    if meta not in ("auto", "stationary", "tracking"):
-        raise ArgumentError(f"meta must be 'auto', 'stationary' or 'tracking', got {meta!r}")
+    meta = check_choice(meta, "meta", ("auto", "stationary", "tracking"))
     use_gradient = method == "gradient" or (method == "auto" and meta != "tracking" and differentiable_others(amg, agent))
     if meta == "auto":
         meta = "tracking" if amg.num_players == 2 and not exact_ok else "stationary"

@@ -97,6 +97,8 @@ def mixing_time(P: Any, eps: float = 0.25, method: str = "tv", r: Any = None, *,
     """
     method = check_choice(method, "method", ("tv", "return"))
     max_steps = check_positive_int(max_steps, "max_steps")
+    dense_limit = check_positive_int(dense_limit, "dense_limit", minimum=0)
+    block = check_positive_int(block, "block")
     M = as_chain(P)
     n = M.shape[0]
     if method == "return":
@@ -248,6 +250,7 @@ class SpectralGap:
 def spectral_gap(P: Any, *, dense_limit: int = DENSE_LIMIT) -> SpectralGap:
     """Spectral gap and relaxation time of a chain with a unique stationary law (dense eigvals for small chains,
     ARPACK on the sparse matrix, symmetrised when reversible, for large ones)."""
+    dense_limit = check_positive_int(dense_limit, "dense_limit", minimum=0)
     M = as_chain(P)
     n = M.shape[0]
     pi = stationary_distribution(M)
@@ -257,7 +260,7 @@ def spectral_gap(P: Any, *, dense_limit: int = DENSE_LIMIT) -> SpectralGap:
     F = sp.diags(pi) @ M
     reversible = bool(abs(F - F.T).max() <= 1e-12 * max(1.0, float(np.abs(F.data).max())))
     pos = pi > 0
-    if n <= dense_limit:
+    if n <= max(dense_limit, 8):  # ARPACK needs k < n - 1: tiny chains always take the dense path
         if reversible and pos.all():
             s = np.sqrt(pi)
             A = (s[:, None] * M.toarray()) / s[None, :]
