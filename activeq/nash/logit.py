@@ -16,6 +16,13 @@ which the path is approaching is the answer, so the result is an exact equilibri
 If none is certified, nothing is returned and a :class:`~activeq.errors.ConvergenceWarning` states the best regret
 seen (the approximation is :func:`qre` at a large ``lam``, labelled as a QRE).
 
+Branch points: the tangent solves the bordered system ``[J; t_prev] t = e``, so at a branch point of a degenerate
+game (``det`` of the strategy Jacobian changes sign while ``lam`` keeps rising) the tracer goes straight on along
+the branch it was on, and counts it in ``info["bifurcations"]``. On the McKelvey-McLennan 2x2x2 game of Gambit's
+collection the principal branch keeps players 1 and 2 at (1/2, 1/2) and has such a point near lam = 0.5 (unit-range
+payoffs); a tracer that keeps ``sign det [J; t]`` fixed turns back there, and Gambit's stops there with regret 0.213
+(player 3 at (0.574, 0.426)). Going straight reaches the exact equilibrium ((1/2, 1/2), (1/2, 1/2), (1, 0)).
+
 Raises :class:`~activeq.errors.SolverError` / :class:`~activeq.errors.ArgumentError` /
 :class:`~activeq.errors.ArgumentTypeError` on a bad game or option.
 """
