@@ -87,10 +87,13 @@ class QuantalResponseEquilibrium:
 class _Tracer:
     """The logit branch of one game (payoffs scaled to unit range), traced piecewise by the compiled kernel."""
 
-    def __init__(self, game: NormalFormGame, max_steps: int, record: bool):
+    def __init__(self, game: NormalFormGame, max_steps: int, record: bool, noise: float = 0.0):
         span = float(np.ptp(game.payoffs))
         self.span = span if span > 0 else 1.0
-        self.ml = Multilinear(game.payoffs / self.span)
+        scaled = game.payoffs / self.span
+        if noise > 0:  # a fixed, seeded perturbation of the unit-range payoffs (the retry on a degenerate game)
+            scaled = scaled + noise * np.random.default_rng(0).uniform(-1.0, 1.0, scaled.shape)
+        self.ml = Multilinear(scaled)
         ml = self.ml
         y0 = -np.log(np.asarray(ml.sizes, dtype=np.float64))[ml.player_of]
         self.x = np.concatenate([y0, [0.0]])
@@ -258,11 +261,18 @@ def logit_solve(game: NormalFormGame, *, tol: float = 1e-9, max_lambda: float = 
     progress : bool
         Show a progress bar.
 
+    Notes
+    -----
+    On a step-length underflow or a singular Jacobian the path restarts once from its last accepted point with a
+    small step; if it still cannot be followed to a certified point, the branch of a copy of the game with payoff
+    noise 1e-7 (unit range, fixed seed) is traced and its points polished on the real game
+    (``info["path"] = "payoffs perturbed 1e-07"``, ``path_complete`` False).
+
     Returns
     -------
     list of Equilibrium
-        One certified equilibrium (``info``: ``lam`` where it was certified, ``steps``, ``path_complete`` = True),
-        or an empty list with a :class:`~activeq.errors.ConvergenceWarning` stating the best regret seen when no
+        One certified equilibrium (``info``: ``lam`` where it was certified, ``steps``, ``path_complete``: True
+        when it came from the game's own branch), or an empty list with a :class:`~activeq.errors.ConvergenceWarning` stating the best regret seen when no
         point of the branch could be certified before ``max_lambda``/``max_steps``.
     """
     _check_game(game)
@@ -270,38 +280,48 @@ def logit_solve(game: NormalFormGame, *, tol: float = 1e-9, max_lambda: float = 
     max_lambda = check_in_range(max_lambda, "max_lambda", 0.0, low_open=True)
     max_steps = check_positive_int(max_steps, "max_steps")
     _check_bool(progress, "progress")
-    tr = _Tracer(game, max_steps, record=False)
     ml_orig = Multilinear(game.payoffs)
     scale = max(1.0, float(np.ptp(game.payoffs)))
-    checkpoint = 2.0
-    previous = tr.sigma()
     best_raw = np.inf
-    bar = tqdm(total=None, desc="logit path", disable=not progress, unit="step")
     failure = ""
+    bar = tqdm(total=None, desc="logit path", disable=not progress, unit="step")
+    attempts = (("given", 0.0), ("payoffs perturbed 1e-07", 1e-7))
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         try:
-            while True:
-                before = tr.steps
-                status = tr.advance(checkpoint, h_max=max(1.0, checkpoint / 4))
-                bar.update(tr.steps - before)
-                if status != pk.TARGET:
-                    failure = pk.STATUS_TEXT[status]
-                    break
-                lam = float(tr.x[-1])
-                checkpoint = 2.0 * lam
-                sig = tr.sigma()
-                prof, reg = polish(ml_orig, sig, tol * scale)
-                if prof is not None and _on_path(prof, sig, previous):
-                    eq = make_equilibrium(game, _profile(ml_orig, prof), "logit", converged=True,
-                                          path_complete=True, lam=lam / tr.span, steps=tr.steps,
-                                          bifurcations=tr.bifurcations)
-                    return [eq]
-                best_raw = min(best_raw, pk.max_regret(ml_orig.flat_u, ml_orig.sizes_arr, ml_orig.offsets, sig),
-                               reg)
-                previous = sig
-                if lam > max_lambda:
-                    failure = f"lambda passed max_lambda={max_lambda:g}"
-                    break
+            for label, noise in attempts:
+                tr = _Tracer(game, max_steps, record=False, noise=noise)
+                checkpoint = 2.0
+                previous = tr.sigma()
+                restarted = False
+                while True:
+                    before = tr.steps
+                    status = tr.advance(checkpoint, h_max=max(1.0, checkpoint / 4))
+                    bar.update(tr.steps - before)
+                    if status in (pk.UNDERFLOW, pk.SINGULAR) and not restarted:
+                        # restart once from the last accepted point with a small step
+                        restarted = True
+                        tr.h = 1e-4
+                        continue
+                    if status != pk.TARGET:
+                        failure = pk.STATUS_TEXT[status]
+                        break
+                    lam = float(tr.x[-1])
+                    checkpoint = 2.0 * lam
+                    sig = tr.sigma()
+                    prof, reg = polish(ml_orig, sig, tol * scale)
+                    if prof is not None and _on_path(prof, sig, previous):
+                        eq = make_equilibrium(game, _profile(ml_orig, prof), "logit", converged=True,
+                                              path_complete=label == "given", path=label, lam=lam / tr.span,
+                                              steps=tr.steps, bifurcations=tr.bifurcations, restarted=restarted)
+                        return [eq]
+                    best_raw = min(best_raw, pk.max_regret(ml_orig.flat_u, ml_orig.sizes_arr, ml_orig.offsets,
+                                                           sig), reg)
+                    previous = sig
+                    if lam > max_lambda:
+                        failure = f"lambda passed max_lambda={max_lambda:g}"
+                        break
+                if status == pk.MAX_STEPS:
+                    break  # the step budget is spent: no retry
         finally:
             bar.close()
     best_raw = min(best_raw, pk.max_regret(ml_orig.flat_u, ml_orig.sizes_arr, ml_orig.offsets, tr.sigma()))
