@@ -54,16 +54,22 @@ RAY_RETRIES = (1e-4, 1e-2)
 GAME_NOISE = 1e-6
 
 
+def _unit(b: np.ndarray) -> np.ndarray:
+    """``b / |b|`` with the norm from numpy's pairwise sum, not BLAS (whose last bit depends on the kernel and
+    would move a perturbed ray, and so a path through a degenerate face, from one machine to another)."""
+    return b / np.sqrt(np.sum(b * b))
+
+
 def _perturbation(perturbation: Any, ml: Multilinear, seed: SeedLike) -> np.ndarray:
     if perturbation is None:
         b = np.zeros(ml.N)
         b[ml.offsets[:-1]] = 1.0  # Gambit's default: a bonus on each player's first strategy
-        return b / np.linalg.norm(b)
+        return _unit(b)
     if isinstance(perturbation, str):
         if perturbation != "random":
             raise SolverError(f"perturbation must be None, 'random' or one vector per player, got {perturbation!r}")
         b = as_generator(seed).random(ml.N)
-        return b / np.linalg.norm(b)
+        return _unit(b)
     if isinstance(perturbation, np.ndarray) and perturbation.ndim == 1 and perturbation.size == ml.N:
         parts: Sequence[Any] = ml.split(perturbation)
     elif isinstance(perturbation, (list, tuple, np.ndarray)):
@@ -86,7 +92,7 @@ def _perturbation(perturbation: Any, ml: Multilinear, seed: SeedLike) -> np.ndar
     b = np.concatenate(vecs)
     if not np.any(b):
         raise SolverError("perturbation must have a nonzero entry")
-    return b / np.linalg.norm(b)
+    return _unit(b)
 
 
 def _start(ml: Multilinear, b: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
@@ -224,4 +230,4 @@ def _perturbed_ray(ml: Multilinear, b: np.ndarray, u: np.ndarray, eps: float) ->
         blk = ml.block(i)
         top = ml.offsets[i] + int(np.argmax(b[blk]))
         out[top] = max(out[top], float(np.max(out[blk])) + eps)
-    return out / np.linalg.norm(out)
+    return _unit(out)
