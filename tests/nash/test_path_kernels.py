@@ -66,11 +66,16 @@ _PROBE = r"""
 import json, sys
 import numpy as np
 sys.path.insert(0, sys.argv[1])
+from activeq.games import NormalFormGame
 from activeq.nash.global_newton import gnm_solve
 from activeq.nash.logit import logit_solve
 from tests.nash._npayer_games import integer_game, jordan_game, mckelvey_mclennan, random_game
 games = [jordan_game(), mckelvey_mclennan(), integer_game(30, (3, 2, 2, 2)), random_game(200, (3, 3, 3)),
          random_game(201, (2, 2, 2, 2))] + [integer_game(s, (3, 3, 3)) for s in range(6)]
+for k in (91, 143):  # 4-player integer games whose paths need the perturbed rays (once split by a BLAS dot)
+    rng = np.random.default_rng(k)
+    shape = tuple(int(a) for a in rng.integers(2, 5, 4))
+    games.append(NormalFormGame(rng.integers(-2, 3, (4,) + shape).astype(float)))
 out = []
 for g in games:
     for f in (gnm_solve, logit_solve):
@@ -101,7 +106,7 @@ def test_same_equilibria_under_two_blas_kernels_and_thread_counts():
         out, err = p.communicate(timeout=300)
         assert p.returncode == 0, (extra, err[-2000:])
         results.append(json.loads(out.strip().splitlines()[-1]))
-    assert all(len(r) == 22 for r in results)
+    assert all(len(r) == 26 for r in results)
     assert all(r for r in results[0])  # every game has an equilibrium from both methods
     for extra, r in zip(settings[1:], results[1:]):
         assert [len(eqs) for eqs in r] == [len(eqs) for eqs in results[0]], extra
