@@ -505,9 +505,10 @@ def _face_continuation(x, sup, t_in, orient, b, U, sizes, offsets, player_of, fa
 
 @njit(cache=True)
 def _hermite_dip(x, t, xp, tn, sup, offsets, sl_new, slack_tol):  # pragma: no cover - compiled
-    """Whether a constraint dips below ``-slack_tol`` inside the step and is back above it at the end: the
-    slacks are affine in ``z``, so they are checked at three points of the cubic Hermite interpolant of the
-    path between ``x`` and ``xp`` (tangents ``t``, ``tn``). Endpoint slacks alone miss such double crossings."""
+    """Whether a constraint dips below ``-slack_tol`` inside the step and is back above it at the end (or ``lam``
+    changes sign twice): the slacks are affine in ``z``, so they are checked at three points of the cubic Hermite
+    interpolant of the path between ``x`` and ``xp`` (tangents ``t``, ``tn``). Endpoint values alone miss such
+    double crossings."""
     N = sl_new.size
     L = _dist(x, xp)
     p = np.empty(x.size)
@@ -523,6 +524,8 @@ def _hermite_dip(x, t, xp, tn, sup, offsets, sl_new, slack_tol):  # pragma: no c
         for j in range(N):
             if sl[j] < -slack_tol and sl_new[j] >= -slack_tol:
                 return True
+        if (x[N] > 0.0) == (xp[N] > 0.0) and (p[N] > 0.0) != (x[N] > 0.0):
+            return True  # lam = 0 crossed twice inside the step: two equilibria would be skipped
     return False
 
 
@@ -663,9 +666,15 @@ def gnm_trace(U, sizes, offsets, player_of, b, x0, sup0, t0, end_lambda, lam_cap
             if not okb:
                 h *= 0.5
                 continue
-            if (x[N] > 0.0) != (xb[N] > 0.0) and n_found < out_sig.shape[0]:
-                n_found += _record_crossing(x, xb, sup, b, U, sizes, offsets, player_of, out_sig, n_found,
-                                            out_lam_side)
+            if (x[N] > 0.0) != (xb[N] > 0.0):
+                okc, xc = _solve_crossing(x, xb, sup, b, U, sizes, offsets, player_of)
+                if (not okc or h > 0.05) and h > 1e-6:  # resolve lam = 0 with short steps
+                    h *= 0.5
+                    continue
+                if n_found < out_sig.shape[0]:
+                    _store_crossing(xc, sup, offsets, out_sig, n_found)
+                    out_lam_side[n_found] = 1.0 if x[N] > 0.0 else -1.0
+                    n_found += 1
             okf, nsup, nt, o_new, nT = _face_continuation(xb, sup, t, orient, b, U, sizes, offsets, player_of,
                                                        face_tol, dir_tol)
             if okf and nT == 1 and o_new != orient and h > 1e-6:
@@ -693,15 +702,21 @@ def gnm_trace(U, sizes, offsets, player_of, b, x0, sup0, t0, end_lambda, lam_cap
             if nT > 1:
                 faces += 1
             continue
-        if (x[N] > 0.0) != (xp[N] > 0.0) and n_found < out_sig.shape[0]:
-            n_found += _record_crossing(x, xp, sup, b, U, sizes, offsets, player_of, out_sig, n_found,
-                                        out_lam_side)
         if on != orient:
             if h > 1e-6:  # a sign change of det [J; t] inside a cell: first make sure no crossing was jumped
                 h *= 0.5
                 continue
             bif += 1
-            orient = on
+        if (x[N] > 0.0) != (xp[N] > 0.0):
+            okc, xc = _solve_crossing(x, xp, sup, b, U, sizes, offsets, player_of)
+            if (not okc or h > 0.05) and h > 1e-6:  # resolve lam = 0 with short steps
+                h *= 0.5
+                continue
+            if n_found < out_sig.shape[0]:
+                _store_crossing(xc, sup, offsets, out_sig, n_found)
+                out_lam_side[n_found] = 1.0 if x[N] > 0.0 else -1.0
+                n_found += 1
+        orient = on
         _copy(xp, x)
         _copy(tn, t)
         steps += 1
@@ -710,17 +725,26 @@ def gnm_trace(U, sizes, offsets, player_of, b, x0, sup0, t0, end_lambda, lam_cap
 
 
 @njit(cache=True)
-def _record_crossing(xa, xb, sup, b, U, sizes, offsets, player_of, out_sig, n_found, out_lam_side):
-    # pragma: no cover - compiled
-    """Solve the crossing of ``lam = 0`` between ``xa`` and ``xb`` in cell ``sup``; store ``r_S(z)``."""
+def _solve_crossing(xa, xb, sup, b, U, sizes, offsets, player_of):  # pragma: no cover - compiled
+    """The point with ``lam = 0`` on the cell's curve between ``xa`` and ``xb`` (Newton from the interpolated
+    guess). ``ok`` is False when Newton fails or lands farther from the guess than half the segment: then it may
+    have found another crossing of the same cell's equations, and the caller takes a shorter step (it also
+    resolves every crossing with steps of at most 0.05)."""
     lam_index = -1 - offsets[0]  # -1, computed at run time (see _flags)
     N = b.size
-    n = offsets.size - 1
     w = xa[N] / (xa[N] - xb[N])
     guess = _mix(xa, xb, w)
     ok, x = _gnm_newton(guess, sup, b, U, sizes, offsets, player_of, lam_index, 1e-14)
-    if not ok:
-        x = guess
+    if not ok or _dist(x, guess) > 0.25 * _dist(xa, xb) + 1e-9:
+        return False, guess
+    return True, x
+
+
+@njit(cache=True)
+def _store_crossing(x, sup, offsets, out_sig, row):  # pragma: no cover - compiled
+    """Store ``r_S(z)`` (clipped, renormalised) as row ``row`` of ``out_sig``."""
+    n = offsets.size - 1
+    N = offsets[n]
     r = np.empty(N)
     v = np.empty(n)
     _cell_r(x, sup, offsets, r, v)
@@ -730,9 +754,7 @@ def _record_crossing(xa, xb, sup, b, U, sizes, offsets, player_of, out_sig, n_fo
             r[j] = max(r[j], 0.0)
             tot += r[j]
         for j in range(offsets[i], offsets[i + 1]):
-            out_sig[n_found, j] = r[j] / tot
-    out_lam_side[n_found] = 1.0 if xa[N] > 0.0 else -1.0
-    return 1
+            out_sig[row, j] = r[j] / tot
 
 
 # --- logit QRE path -------------------------------------------------------------------------------------------
