@@ -26,6 +26,8 @@ import numpy as np
 from numba import njit
 
 # status codes of the tracers
+#: longest step allowed across lam = 0 (unit-range payoffs): two nearby crossings must not share one step
+H_CROSS = 0.25
 OK, MAX_STEPS, UNDERFLOW, TURNED_BACK, NO_CONTINUATION, SINGULAR, TARGET = 0, 1, 2, 3, 4, 5, 6
 STATUS_TEXT = {OK: "completed", MAX_STEPS: "max_steps reached", UNDERFLOW: "step length underflow",
                TURNED_BACK: "the path turned back towards its start",
@@ -668,7 +670,7 @@ def gnm_trace(U, sizes, offsets, player_of, b, x0, sup0, t0, end_lambda, lam_cap
                 continue
             if (x[N] > 0.0) != (xb[N] > 0.0):
                 okc, xc = _solve_crossing(x, xb, sup, b, U, sizes, offsets, player_of)
-                if (not okc or h > 0.05) and h > 1e-6:  # resolve lam = 0 with short steps
+                if (not okc or h > H_CROSS) and h > 1e-6:  # resolve lam = 0 with short steps
                     h *= 0.5
                     continue
                 if n_found < out_sig.shape[0]:
@@ -709,7 +711,7 @@ def gnm_trace(U, sizes, offsets, player_of, b, x0, sup0, t0, end_lambda, lam_cap
             bif += 1
         if (x[N] > 0.0) != (xp[N] > 0.0):
             okc, xc = _solve_crossing(x, xp, sup, b, U, sizes, offsets, player_of)
-            if (not okc or h > 0.05) and h > 1e-6:  # resolve lam = 0 with short steps
+            if (not okc or h > H_CROSS) and h > 1e-6:  # resolve lam = 0 with short steps
                 h *= 0.5
                 continue
             if n_found < out_sig.shape[0]:
@@ -729,7 +731,7 @@ def _solve_crossing(xa, xb, sup, b, U, sizes, offsets, player_of):  # pragma: no
     """The point with ``lam = 0`` on the cell's curve between ``xa`` and ``xb`` (Newton from the interpolated
     guess). ``ok`` is False when Newton fails or lands farther from the guess than half the segment: then it may
     have found another crossing of the same cell's equations, and the caller takes a shorter step (it also
-    resolves every crossing with steps of at most 0.05)."""
+    resolves every crossing with steps of at most ``H_CROSS``)."""
     lam_index = -1 - offsets[0]  # -1, computed at run time (see _flags)
     N = b.size
     w = xa[N] / (xa[N] - xb[N])
