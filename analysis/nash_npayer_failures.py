@@ -226,6 +226,14 @@ def summarise(n_games: int, nfg_dir: str | None, limit: float, elapsed: float) -
              "|---|---|---|" + "---|" * len(cols)]
     for (method, kind, n), g in sorted(groups.items()):
         lines.append(f"| {method} | {kind} | {n} | " + " | ".join("-" if g[c] < 0 else str(g[c]) for c in cols) + " |")
+    lines += ["", "Reading: 'no cert' and 'differs by BLAS' are the targets (0). A single path cannot reach every "
+              "equilibrium, so misses against enumpoly are expected. On degenerate integer games the path on "
+              "Gambit's ray meets continua of the perturbed game's equilibria (not a curve there); gnm then "
+              "finishes on a perturbed ray, so its route and equilibrium set differ from Gambit's gnm (which, on "
+              "such games, follows round-off); on those games our logit, which goes straight through branch "
+              "points, often ends at another equilibrium than Gambit's logit, which perturbs there. On normal "
+              "payoffs the one miss against Gambit's gnm is random-89 (our complete path: 3 crossings, odd as the "
+              "index theorem requires; Gambit's: 9)."]
     if detail:
         lines += ["", "Games with a missed equilibrium (ours = certified equilibria we return, theirs = valid "
                   "equilibria of the peer):", "", "| game | payoffs | shape | method | peer | ours | theirs |",
