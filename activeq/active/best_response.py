@@ -3,18 +3,20 @@
 ``active_best_response(amg, agent, lookahead)`` has one code path for the whole myopic-to-farsighted range:
 
 - ``lookahead="inf"`` (the active objective): ρ^i of the joint process.
+
   * **exact** when every other learner is finite-state: agent i's problem is an average-reward MDP over
     x = (game state, the others' learner states), solved by :func:`activeq.avgreward.solve_average_reward`;
-    the answer is a :class:`MetaPolicy` (action per (s, k_-i)) that tracks the others' learner states itself.
+    the answer is a :class:`MetaPolicy` (action per ``(s, k_-i)``) that tracks the others' learner states itself.
   * **gradient** through long unrolls when every other learner's update is a differentiable function of the
     policies (the exact-gradient naive learner): Adam on stationary logits φ over a batch of restarts, see
     :mod:`activeq.active.unroll`;
-  * otherwise a **search** over stationary policies π_i(a|s) (a (μ, λ) evolution strategy on logits seeded with
+  * otherwise a **search** over stationary policies ``π_i(a|s)`` (a (μ, λ) evolution strategy on logits seeded with
     every deterministic policy when there are few), each candidate scored by long batched simulation with
     common random numbers.
+
 - ``lookahead=K`` (finite-lookahead shaping; 0 = naive best response to the others' current policies, 1 = LOLA-like):
   the same search, but a candidate is scored by agent i's stationary average reward in the profile reached after
-  the others learn for K steps against it and then freeze: J_K(π_i) = E[ρ_i(π_i, π_-i(θ_-i^K))].
+  the others learn for K steps against it and then freeze: ``J_K(π_i) = E[ρ_i(π_i, π_-i(θ_-i^K))]``.
 
 Whatever the lookahead, the returned ``value`` is the *achieved* active average reward of the chosen policy
 against the still-learning others (exact when the chain is finite, else simulated with a standard error), so a sweep
@@ -233,7 +235,7 @@ class ActiveBestResponse:
 # exact: average-reward MDP over (s, k_-i)
 # --------------------------------------------------------------------------------------------------
 def best_response_mdp(amg: ActiveMarkovGame, agent: int) -> tuple[SparseMDP, np.ndarray, tuple[int, ...]]:
-    """Agent ``agent``'s MDP over x = (s, k_-i) (row-major): SparseMDP, start law over x, sizes (S, K_j...)."""
+    """Agent ``agent``'s MDP over ``x = (s, k_-i)`` (row-major): SparseMDP, start law over x, sizes (S, K_j...)."""
     game = amg.game
     S, n = game.num_states, game.num_players
     A = game.num_actions

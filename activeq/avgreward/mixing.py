@@ -333,7 +333,7 @@ class MixingEstimate:
     """A mixing time estimated from sampled trajectories, with a confidence interval ``[low, high]`` holding with
     probability at least ``confidence`` (simultaneously over all times and starts; ``high`` is None when the
     horizon was too short to certify it). ``curve[t]`` is the estimated distance (``"tv"``: max over starts of the
-    empirical TV; ``"return"``: max over starts of |running average - gain|) and ``half_width[t]`` its CI half-width.
+    empirical TV; ``"return"``: max over starts of ``|running average - gain|``) and ``half_width[t]`` its CI half-width.
     """
 
     t: int | None
@@ -353,7 +353,7 @@ def estimate_mixing_time(P: Any, eps: float = 0.25, method: str = "tv", r: Any =
     """Estimate a mixing time from ``n_trajectories`` sampled trajectories per start state of length ``horizon``.
 
     ``"tv"``: empirical law of ``X_t`` against the exact stationary law; the CI half-width
-    ``sqrt(n/(4N)) + sqrt(log(2 K/delta) / (2N))`` bounds |empirical TV - TV| (expected TV of an empirical law plus
+    ``sqrt(n/(4N)) + sqrt(log(2 K/delta) / (2N))`` bounds ``|empirical TV - TV|`` (expected TV of an empirical law plus
     McDiarmid, union bound over the ``K = starts x horizon`` tests). ``"return"``: running average reward against the
     exact gain with Bonferroni-corrected normal intervals. ``low``/``high`` are the first/last times consistent with
     the data; the point estimate uses the plain estimates.
