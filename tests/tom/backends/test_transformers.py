@@ -26,3 +26,22 @@ def test_context_and_path_errors(tiny_backend, tmp_path):
         tiny_backend.complete([{"role": "user", "content": "rock " * 9000}], max_tokens=4)
     with pytest.raises(ArgumentError, match="existing local directory"):
         TransformersChat(tmp_path / "missing")
+
+
+def test_prefix_reuse_gives_the_same_answers(tiny_backend):
+    from activeq import load_game
+    from activeq.tom.prompting import render
+
+    game = load_game("rock_paper_scissors")
+    fast = TransformersChat(tiny_backend.lm, tiny_backend.tokenizer, reuse_prefix=2)
+    hot = TransformersChat(tiny_backend.lm, tiny_backend.tokenizer, temperature=1.0, seed=3)
+    hot_fast = TransformersChat(tiny_backend.lm, tiny_backend.tokenizer, temperature=1.0, seed=3, reuse_prefix=2)
+    prompts = [render(style, game, [(t % 3, 0)] * t, 100, None, 4) for t in range(7) for style in ("plain", "qa")]
+    for k, msgs in enumerate(prompts):
+        a, b = tiny_backend.complete(msgs, max_tokens=6), fast.complete(msgs, max_tokens=6)
+        assert (a.text, a.prompt_tokens, a.completion_tokens) == (b.text, b.prompt_tokens, b.completion_tokens)
+        assert hot.complete(msgs, max_tokens=6, seed=k).text == hot_fast.complete(msgs, max_tokens=6, seed=k).text
+    # two styles alternate, and both prompts' caches are kept: each later prompt reuses its style's system + rules
+    assert fast.prefix_tokens_reused > (len(prompts) - 2) * fast.count_tokens(prompts[0][:1])
+    assert len(fast._kv) == 2
+    check_backend(fast)
