@@ -98,8 +98,9 @@ class _Pipeline(nn.Module):
     """Shared engine: layer specs -> per-layer modules, the ticking registers, the fused tick, the unrolled forward."""
 
     def __init__(self, obs_shape: tuple[int, ...], layers: list[_Layer], skip: str, history: int, n_actions: int,
-                 kernel_size: int, parallel: bool):
+                 kernel_size: int, parallel: bool, pipeline: bool):
         super().__init__()
+        self.pipeline = bool(pipeline)
         self.obs_shape = obs_shape
         self.skip = skip
         self.history = history
@@ -108,7 +109,7 @@ class _Pipeline(nn.Module):
         self.kernel_size = kernel_size
         self._specs = layers
         self.n_layers = len(layers)
-        self.window = self.n_layers
+        self.window = self.n_layers if self.pipeline else 1
         self.out_features = layers[-1].out
         self._hist_features = history * n_actions
         self._spatial = obs_shape[1:] if len(obs_shape) == 3 else None
@@ -142,6 +143,8 @@ class _Pipeline(nn.Module):
         return self._u_flat if s == "u" else math.prod(self._shapes[s])
 
     def _delay(self) -> int:
+        if not self.pipeline:
+            return 1
         lag: dict[int, int] = {}
         for k, spec in enumerate(self._specs, start=1):
             lag[k] = min(0 if s == "u" else lag[s] + 1 for s in spec.sources)
@@ -154,7 +157,7 @@ class _Pipeline(nn.Module):
         for k in range(self.n_layers, 0, -1):
             for s in self._specs[k - 1].sources:
                 if s != "u":
-                    need[s].update(q - 1 for q in need[k])
+                    need[s].update(q - self.pipeline for q in need[k])
         return {k: sorted(v) for k, v in need.items()}
 
     # ----------------------------------------------------------------------------------------------- inputs
@@ -208,9 +211,10 @@ class _Pipeline(nn.Module):
         return parts[0] if len(parts) == 1 else torch.cat(parts, dim=1)
 
     def _tick_sequential(self, regs, planes, flat) -> dict[int, torch.Tensor]:
-        new = {}
+        new: dict[int, torch.Tensor] = {}
+        src = regs if self.pipeline else new  # unpipelined: a layer reads this tick's output of the layers before
         for k, (spec, mod) in enumerate(zip(self._specs, self.layers), start=1):
-            y = mod(self._gather(spec, regs, planes, flat))
+            y = mod(self._gather(spec, src, planes, flat))
             new[k] = F.relu(y) if spec.relu else y
         return new
 
@@ -334,7 +338,7 @@ class _Pipeline(nn.Module):
             self._hist = torch.cat([a[:, None], self._hist[:, :-1]], dim=1)
             hot = self._one_hot(self._hist)
         planes, flat = self._u_views(obs, hot)
-        tick = self._tick_parallel if self.parallel else self._tick_sequential
+        tick = self._tick_parallel if self.parallel and self.pipeline else self._tick_sequential
         self._regs = tick(self._regs, planes, flat)
         return self._regs[self.n_layers]
 
@@ -385,7 +389,7 @@ class _Pipeline(nn.Module):
                     src = planes if spec.kind == "conv" else flat
                     parts.append(src[:, pos_t])
                 else:
-                    prev = vals[s][:, [index[s][q - 1] for q in pos]]
+                    prev = vals[s][:, [index[s][q - self.pipeline] for q in pos]]
                     parts.append(prev if spec.kind == "conv" else prev.flatten(2))
             x = parts[0] if len(parts) == 1 else torch.cat(parts, dim=2)
             y = mod(x.reshape(batch * len(pos), *x.shape[2:]))
@@ -396,7 +400,7 @@ class _Pipeline(nn.Module):
 
     def extra_repr(self) -> str:
         return (f"obs_shape={self.obs_shape}, skip={self.skip!r}, history={self.history}, "
-                f"delay={self.delay}, parallel={self.parallel}")
+                f"delay={self.delay}, pipeline={self.pipeline}, parallel={self.parallel}")
 
 
 def _check_common(skip: object, history: object, out_features: object, n_actions: object) -> tuple:
@@ -435,6 +439,9 @@ class PipelinedMLP(_Pipeline):
         Size of the action one-hot (default ``out_features``).
     parallel : bool
         Compute all layers of a tick in one fused matmul (True) or one layer after the other (False).
+    pipeline : bool
+        False gives the unpipelined baseline: the whole network runs within one tick (each layer reads this tick's
+        output of the layer before it, a standard forward pass), so ``delay = 1`` and ``window = 1``.
 
     Examples
     --------
@@ -448,7 +455,8 @@ class PipelinedMLP(_Pipeline):
     """
 
     def __init__(self, in_features: int, hidden: Sequence[int] = (64, 64), *, out_features: int,
-                 skip: str = "none", history: int = 0, n_actions: int | None = None, parallel: bool = True):
+                 skip: str = "none", history: int = 0, n_actions: int | None = None, parallel: bool = True,
+                 pipeline: bool = True):
         inf = check_positive_int(in_features, "in_features")
         if inf > MAX_UNITS:
             raise ArgumentError(f"in_features must be <= {MAX_UNITS}, got {inf}")
@@ -457,7 +465,7 @@ class PipelinedMLP(_Pipeline):
         sizes = hid + (out,)
         n = len(sizes)
         layers = [_Layer("fc", _skip_sources(k, n, skip, True), sizes[k - 1], k < n) for k in range(1, n + 1)]
-        super().__init__((inf,), layers, skip, history, na, 1, parallel)
+        super().__init__((inf,), layers, skip, history, na, 1, parallel, pipeline)
         self.in_features = inf
         self.hidden = hid
 
@@ -490,11 +498,13 @@ class PipelinedCNN(_Pipeline):
         Odd convolution kernel size (default 3).
     parallel : bool
         Fused tick (one convolution for all conv layers, one matmul for all fc layers) or per layer.
+    pipeline : bool
+        False: the whole network within one tick (the unpipelined baseline, delay 1), as for :class:`PipelinedMLP`.
     """
 
     def __init__(self, in_channels: int, height: int = 10, width: int = 10, *, channels: Sequence[int] = (16, 16, 16),
                  hidden: Sequence[int] = (128,), out_features: int, skip: str = "none", history: int = 0,
-                 n_actions: int | None = None, kernel_size: int = 3, parallel: bool = True):
+                 n_actions: int | None = None, kernel_size: int = 3, parallel: bool = True, pipeline: bool = True):
         cin = check_positive_int(in_channels, "in_channels")
         h = check_positive_int(height, "height")
         w = check_positive_int(width, "width")
@@ -511,6 +521,6 @@ class PipelinedCNN(_Pipeline):
         layers = [_Layer("conv", _skip_sources(k, n, skip, True), c, True) for k, c in enumerate(chans, start=1)]
         for k, size in enumerate(hid + (out,), start=len(chans) + 1):
             layers.append(_Layer("fc", _skip_sources(k, n, skip, True), size, k < n))
-        super().__init__((cin, h, w), layers, skip, history, na, ks, parallel)
+        super().__init__((cin, h, w), layers, skip, history, na, ks, parallel, pipeline)
         self.channels = chans
         self.hidden = hid

@@ -239,3 +239,31 @@ def test_constructor_fuzz_raises_only_activeq_errors(kwargs):
     except (ArgumentError, ArgumentTypeError):
         return
     assert net.delay >= 1 and net.window == net.n_layers
+
+
+@pytest.mark.parametrize("skip", ["none", "output", "all"])
+def test_unpipelined_baseline_is_a_standard_forward_pass_with_delay_one(skip):
+    torch.manual_seed(7)
+    net = PipelinedCNN(2, 4, 4, channels=(3, 3), hidden=(5,), out_features=2, skip=skip, history=1, pipeline=False)
+    assert net.delay == 1 and net.window == 1
+    assert _measured_delay(net) == 1
+    obs, acts = _inputs(net, 6, 3, 3)
+    resets = torch.zeros(6, 3, dtype=torch.bool)
+    outs = _run(net, obs, acts)
+    torch.testing.assert_close(_windows(net, obs, acts, resets), outs, rtol=1e-5, atol=1e-5)
+    # the same layers applied one after the other on the current input, by hand
+    h = obs[5]
+    planes = torch.cat([h, torch.nn.functional.one_hot(acts[5].clamp(min=0), 2).float()[..., None, None]
+                        .mul((acts[5] >= 0).float()[:, None, None, None]).expand(3, 2, 4, 4)], dim=1)
+    x1 = torch.relu(net.layers[0](planes))
+    srcs2 = [x1] + ([planes] if skip == "all" else [])
+    x2 = torch.relu(net.layers[1](torch.cat(srcs2, 1)))
+    flat_u = planes[:, :2].flatten(1)
+    flat_u = torch.cat([flat_u, planes[:, 2:, 0, 0]], 1)
+    srcs3 = [x2.flatten(1)] + ([flat_u] if skip == "all" else [])
+    x3 = torch.relu(net.layers[2](torch.cat(srcs3, 1)))
+    if skip == "output":
+        srcs4 = [x3, x2.flatten(1), x1.flatten(1)]
+    else:
+        srcs4 = [x3] + ([flat_u] if skip == "all" else [])
+    torch.testing.assert_close(net.layers[3](torch.cat(srcs4, 1)), outs[5], rtol=1e-5, atol=1e-5)
