@@ -134,7 +134,8 @@ class _Pipeline(nn.Module):
         self._need = self._needed_positions()
         self._regs: dict[int, torch.Tensor] | None = None
         self._hist: torch.Tensor | None = None
-        self._cache_key: tuple | None = None
+        self._fused_key: tuple | None = None
+        self._primed_key: tuple | None = None
         self._fused: dict[str, tuple] = {}
         self._primed: dict[int, torch.Tensor] = {}
 
@@ -218,22 +219,31 @@ class _Pipeline(nn.Module):
             new[k] = F.relu(y) if spec.relu else y
         return new
 
-    def _refresh(self) -> None:
-        """Rebuild the fused block weights and the primed registers when any parameter changed."""
-        key = tuple((p.data_ptr(), p._version) for p in self.parameters())
-        if key == self._cache_key:
-            return
-        with torch.no_grad():
-            self._fused = {kind: self._build_block(kind) for kind in ("conv", "fc")
-                           if any(s.kind == kind for s in self._specs)}
-            regs = {k: torch.zeros(1, *self._shapes[k]) for k in range(1, self.n_layers + 1)}
-            zero_obs = torch.zeros(1, *self.obs_shape)
-            zero_hot = torch.zeros(1, self._hist_features) if self.history else None
-            planes, flat = self._u_views(zero_obs, zero_hot)
-            for _ in range(self.n_layers):
-                regs = self._tick_sequential(regs, planes, flat)
-            self._primed = regs
-        self._cache_key = key
+    def _version(self) -> tuple:
+        return tuple((p.data_ptr(), p._version) for p in self.parameters())
+
+    def _fused_blocks(self) -> dict[str, tuple]:
+        """The block weights of the fused tick, rebuilt only when a parameter changed."""
+        key = self._version()
+        if key != self._fused_key:
+            with torch.no_grad():
+                self._fused = {kind: self._build_block(kind) for kind in ("conv", "fc")
+                               if any(s.kind == kind for s in self._specs)}
+            self._fused_key = key
+        return self._fused
+
+    def _primed_regs(self) -> dict[int, torch.Tensor]:
+        """The registers after an all-zero input history (what ``reset`` leaves), rebuilt when a parameter changed."""
+        key = self._version()
+        if key != self._primed_key:
+            with torch.no_grad():
+                regs = {k: torch.zeros(1, *self._shapes[k]) for k in range(1, self.n_layers + 1)}
+                zero_hot = torch.zeros(1, self._hist_features) if self.history else None
+                planes, flat = self._u_views(torch.zeros(1, *self.obs_shape), zero_hot)
+                for _ in range(self.n_layers):
+                    regs = self._tick_sequential(regs, planes, flat)
+            self._primed, self._primed_key = regs, key
+        return self._primed
 
     def _build_block(self, kind: str) -> tuple:
         """One block-structured weight for all layers of ``kind``: rows = their outputs, columns = their sources."""
@@ -263,7 +273,7 @@ class _Pipeline(nn.Module):
 
     def _tick_parallel(self, regs, planes, flat) -> dict[int, torch.Tensor]:
         new = {}
-        for kind, (ks, cols, w, b) in self._fused.items():
+        for kind, (ks, cols, w, b) in self._fused_blocks().items():
             if kind == "conv":
                 x = torch.cat([planes if s == "u" else regs[s] for s in cols], dim=1)
                 y = F.conv2d(x, w, b, padding=self.kernel_size // 2)
@@ -296,9 +306,9 @@ class _Pipeline(nn.Module):
         batch = next(iter(self._regs.values())).shape[0]
         if tuple(mask.shape) != (batch,):
             raise ArgumentError(f"mask must have shape ({batch},) (the pipeline's batch), got {tuple(mask.shape)}")
-        self._refresh()
+        primed = self._primed_regs()
         for k, reg in self._regs.items():
-            reg[mask] = self._primed[k].to(reg.dtype)
+            reg[mask] = primed[k].to(reg.dtype)
         if self._hist is not None:
             self._hist[mask] = -1
 
@@ -326,9 +336,8 @@ class _Pipeline(nn.Module):
             have = next(iter(self._regs.values())).shape[0]
             raise ArgumentError(f"obs has batch {batch} but the pipeline holds {have} rows; "
                                 f"call reset() to change the batch size")
-        self._refresh()
         if self._regs is None:
-            self._regs = {k: v.expand(batch, *v.shape[1:]).clone() for k, v in self._primed.items()}
+            self._regs = {k: v.expand(batch, *v.shape[1:]).clone() for k, v in self._primed_regs().items()}
             self._hist = torch.full((batch, self.history), -1, dtype=torch.long) if self.history else None
         hot = None
         if self.history:
