@@ -1,5 +1,27 @@
-"""Realtime asynchronous inference: clocks, realtime environments, inference schedules, regret terms,
-delay-aware (pipelined) networks and the agents that learn with them.
+"""Realtime asynchronous inference: the environment keeps moving while the agent thinks.
 
-Import the modules directly, e.g. ``from activeq.realtime.pipelined import PipelinedMLP``.
+Riemer et al., "Realtime Reinforcement Learning: Towards Rapid Asynchronous Deployment of Large Models" (ICLR 2025):
+with env step time τ_M and inference time τ_θ, sequential interaction acts on ``1/⌈τ_θ/τ_M⌉`` of the steps, N
+staggered workers on ``min(1, N τ_M/τ_θ)``, so ``N* = ⌈τ_θ/τ_M⌉`` workers suffice; what remains is delay regret.
+
+* :mod:`.clocks`: virtual (discrete-event) and wall clocks, the inference-time law :class:`InferenceTime`;
+* :mod:`.schedules`: ``sequential``, ``staggered`` (max-time padding or mean-time), ``unstaggered``; ``n_star``,
+  ``simulate_schedule``;
+* :mod:`.timeline`: the event core (event order, action slot) every clocked object shares;
+* :mod:`.env`: :class:`RealtimeEnv` over any gymnasium env (an agent-centric semi-MDP interface);
+* :mod:`.parallel_env`: :class:`RealtimeParallelEnv` over any PettingZoo ParallelEnv, a τ_θ per agent;
+* :mod:`.regret`: the exact inaction/delay regret decomposition on tabular MDPs and its empirical version;
+* :mod:`.runtime`: the wall-clock runtime (env, inference and learner processes) and its one-process reference;
+* :mod:`.game`: the realtime iterated game (a slow thinker against a fast learner from :mod:`activeq.active`).
+
+Builds on :mod:`activeq.games`, :mod:`activeq.avgreward` and :mod:`activeq.active`; never on :mod:`activeq.tom`.
 """
+
+from .clocks import Clock, InferenceTime, VirtualClock, WallClock, as_inference_time
+from .env import RealtimeEnv, RealtimeStats, Rollout
+from .schedules import (SCHEDULES, Schedule, ScheduleStats, Sequential, Staggered, Unstaggered, make_schedule,
+                        n_star, simulate_schedule)
+
+__all__ = ["Clock", "InferenceTime", "VirtualClock", "WallClock", "as_inference_time", "RealtimeEnv",
+           "RealtimeStats", "Rollout", "SCHEDULES", "Schedule", "ScheduleStats", "Sequential", "Staggered",
+           "Unstaggered", "make_schedule", "n_star", "simulate_schedule"]
