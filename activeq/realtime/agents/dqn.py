@@ -88,6 +88,11 @@ class Args(EnvArgs, NetArgs):
         check_in_range(self.max_grad_norm, "max_grad_norm", 0.0, None, low_open=True)
 
 
+def _stats(frames: int, n_updates: int, losses: list[float], epsilon: float, q: torch.Tensor) -> dict:
+    return {"frames": frames, "updates": n_updates, "loss": float(np.mean(losses)), "epsilon": epsilon,
+            "q_mean": float(q.detach().mean())}
+
+
 def train(args: Args, *, env_fn: EnvFn | None = None, checkpoint: str | Path | None = None,
           stop_after: int | None = None, progress: bool = True) -> TrainResult:
     """Train a DQN agent with a pipelined Q-network; returns every finished episode and the update statistics.
@@ -227,13 +232,15 @@ def train(args: Args, *, env_fn: EnvFn | None = None, checkpoint: str | Path | N
             if n_updates % args.target_network_frequency == 0:
                 target.load_state_dict(q_net.state_dict())
             if n_updates % 500 == 0:
-                updates.append({"frames": frames, "updates": n_updates, "loss": float(np.mean(losses)),
-                                "epsilon": epsilon, "q_mean": float(q.detach().mean())})
+                updates.append(_stats(frames, n_updates, losses, epsilon, q))
                 losses = []
             if bar is not None and n_updates % 100 == 0:
                 bar.update(min(frames, args.total_frames) - bar.n)
                 if log.returns:
                     bar.set_postfix(ret=f"{np.mean(log.returns[-20:]):.2f}", eps=f"{epsilon:.2f}")
+        if losses:
+            updates.append(_stats(frames, n_updates, losses, epsilon, q))
+            losses = []
         segment += 1
         if path is not None:
             save_checkpoint(path, {"args": args_dict(args), "segment": segment, "frames": frames,
