@@ -132,8 +132,7 @@ class _Pipeline(nn.Module):
         self.layers = nn.ModuleList(mods)
         self.delay = self._delay()
         self._need = self._needed_positions()
-        self._regs: dict[int, torch.Tensor] | None = None
-        self._hist: torch.Tensor | None = None
+        self._state: dict[str, object] = {"regs": None, "hist": None}
         self._fused_key: tuple | None = None
         self._primed_key: tuple | None = None
         self._fused: dict[str, tuple] = {}
@@ -214,13 +213,19 @@ class _Pipeline(nn.Module):
     def _tick_sequential(self, regs, planes, flat) -> dict[int, torch.Tensor]:
         new: dict[int, torch.Tensor] = {}
         src = regs if self.pipeline else new  # unpipelined: a layer reads this tick's output of the layers before
+        pad = self.kernel_size // 2
         for k, (spec, mod) in enumerate(zip(self._specs, self.layers), start=1):
-            y = mod(self._gather(spec, src, planes, flat))
-            new[k] = F.relu(y) if spec.relu else y
+            x = self._gather(spec, src, planes, flat)
+            y = F.conv2d(x, mod.weight, mod.bias, padding=pad) if spec.kind == "conv" else \
+                torch.addmm(mod.bias, x, mod.weight.T)
+            new[k] = torch.relu_(y) if spec.relu else y
         return new
 
     def _version(self) -> tuple:
-        return tuple((p.data_ptr(), p._version) for p in self.parameters())
+        params = self.__dict__.get("_param_list")
+        if params is None:
+            params = self.__dict__["_param_list"] = list(self.parameters())
+        return tuple((p.data_ptr(), p._version) for p in params)
 
     def _fused_blocks(self) -> dict[str, tuple]:
         """The block weights of the fused tick, rebuilt only when a parameter changed."""
@@ -269,23 +274,27 @@ class _Pipeline(nn.Module):
                 c += n
             b[r:r + spec.out] = mod.bias
             r += spec.out
-        return ks, cols, w, b
+        relus = [self._specs[k - 1].relu for k in ks]
+        n_relu = sum(self._specs[k - 1].out for k in ks if self._specs[k - 1].relu)
+        if relus != sorted(relus, reverse=True):  # pragma: no cover - every architecture here puts the head last
+            raise AssertionError("fused tick expects the layers with a ReLU before the others")
+        bounds = [(k, r0, r0 + self._specs[k - 1].out) for k, r0 in
+                  zip(ks, [sum(self._specs[j - 1].out for j in ks[:i]) for i in range(len(ks))])]
+        return ks, cols, w, b, n_relu, bounds
 
     def _tick_parallel(self, regs, planes, flat) -> dict[int, torch.Tensor]:
         new = {}
-        for kind, (ks, cols, w, b) in self._fused_blocks().items():
+        for kind, (ks, cols, w, b, n_relu, bounds) in self._fused_blocks().items():
             if kind == "conv":
                 x = torch.cat([planes if s == "u" else regs[s] for s in cols], dim=1)
                 y = F.conv2d(x, w, b, padding=self.kernel_size // 2)
             else:
                 x = torch.cat([flat if s == "u" else regs[s].flatten(1) for s in cols], dim=1)
                 y = torch.addmm(b, x, w.T)
-            r = 0
-            for k in ks:
-                spec = self._specs[k - 1]
-                part = y[:, r:r + spec.out]
-                new[k] = F.relu(part) if spec.relu else part
-                r += spec.out
+            if n_relu:
+                y[:, :n_relu].relu_()
+            for k, r0, r1 in bounds:
+                new[k] = y[:, r0:r1]
         return new
 
     # ----------------------------------------------------------------------------------------------- public
@@ -298,19 +307,20 @@ class _Pipeline(nn.Module):
             ``(batch,)`` booleans: the rows to reset (e.g. the environments whose episode ended). ``None`` resets
             everything and lets the next :meth:`step` choose the batch size.
         """
-        if mask is None or self._regs is None:
-            self._regs, self._hist = None, None
+        st = self._state
+        if mask is None or st["regs"] is None:
+            st["regs"], st["hist"] = None, None
             return
         if not isinstance(mask, torch.Tensor) or mask.dtype != torch.bool:
             raise ArgumentTypeError(f"mask must be a bool torch.Tensor, got {getattr(mask, 'dtype', type(mask))}")
-        batch = next(iter(self._regs.values())).shape[0]
+        batch = next(iter(st["regs"].values())).shape[0]
         if tuple(mask.shape) != (batch,):
             raise ArgumentError(f"mask must have shape ({batch},) (the pipeline's batch), got {tuple(mask.shape)}")
         primed = self._primed_regs()
-        for k, reg in self._regs.items():
+        for k, reg in st["regs"].items():
             reg[mask] = primed[k].to(reg.dtype)
-        if self._hist is not None:
-            self._hist[mask] = -1
+        if st["hist"] is not None:
+            st["hist"][mask] = -1
 
     @torch.no_grad()
     def step(self, obs: torch.Tensor, last_action: torch.Tensor | None = None) -> torch.Tensor:
@@ -332,24 +342,25 @@ class _Pipeline(nn.Module):
         """
         obs = self._check_obs(obs, "obs", 1)
         batch = obs.shape[0]
-        if self._regs is not None and next(iter(self._regs.values())).shape[0] != batch:
-            have = next(iter(self._regs.values())).shape[0]
+        st = self._state
+        if st["regs"] is not None and next(iter(st["regs"].values())).shape[0] != batch:
+            have = next(iter(st["regs"].values())).shape[0]
             raise ArgumentError(f"obs has batch {batch} but the pipeline holds {have} rows; "
                                 f"call reset() to change the batch size")
-        if self._regs is None:
-            self._regs = {k: v.expand(batch, *v.shape[1:]).clone() for k, v in self._primed_regs().items()}
-            self._hist = torch.full((batch, self.history), -1, dtype=torch.long) if self.history else None
+        if st["regs"] is None:
+            st["regs"] = {k: v.expand(batch, *v.shape[1:]).clone() for k, v in self._primed_regs().items()}
+            st["hist"] = torch.full((batch, self.history), -1, dtype=torch.long) if self.history else None
         hot = None
         if self.history:
             if last_action is None:
                 raise ArgumentError(f"last_action is required when history={self.history} > 0")
             a = self._check_actions(last_action, "last_action", (batch,))
-            self._hist = torch.cat([a[:, None], self._hist[:, :-1]], dim=1)
-            hot = self._one_hot(self._hist)
+            st["hist"] = torch.cat([a[:, None], st["hist"][:, :-1]], dim=1)
+            hot = self._one_hot(st["hist"])
         planes, flat = self._u_views(obs, hot)
         tick = self._tick_parallel if self.parallel and self.pipeline else self._tick_sequential
-        self._regs = tick(self._regs, planes, flat)
-        return self._regs[self.n_layers]
+        st["regs"] = tick(st["regs"], planes, flat)
+        return st["regs"][self.n_layers]
 
     def forward(self, obs_window: torch.Tensor, action_window: torch.Tensor | None = None) -> torch.Tensor:
         """The pipeline unrolled over a window of inputs: what :meth:`step` returns at the window's last tick.
