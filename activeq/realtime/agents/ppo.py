@@ -236,7 +236,7 @@ def train(args: Args, *, env_fn: EnvFn | None = None, checkpoint: str | Path | N
             returns = adv + values[:T]
 
             # -------------------------------------------------------------- PPO epochs on the unrolled actor
-            stats = []
+            stats, check = [], float("nan")
             n = T * B
             for _epoch in range(args.update_epochs):
                 perm = torch.randperm(n, generator=gen)
@@ -249,6 +249,10 @@ def train(args: Args, *, env_fn: EnvFn | None = None, checkpoint: str | Path | N
                     entropy = -(logp_new_all.exp() * logp_new_all).sum(-1).mean()
                     log_ratio = logp_new - logp_buf[ti, bi]
                     ratio = log_ratio.exp()
+                    if not stats:  # before the first gradient step the unrolled actor must give the acting
+                        # probabilities, except in the first window-1 ticks (registers filled by older weights)
+                        fresh = ti >= actor.window - 1
+                        check = float(log_ratio.detach()[fresh].abs().max()) if fresh.any() else float("nan")
                     mb_adv = adv[ti, bi]
                     mb_adv = (mb_adv - mb_adv.mean()) / (mb_adv.std() + 1e-8)
                     pg_loss = torch.max(-mb_adv * ratio,
@@ -267,7 +271,7 @@ def train(args: Args, *, env_fn: EnvFn | None = None, checkpoint: str | Path | N
                                       ((ratio - 1).abs() > args.clip_coef).float().mean().item()])
             mean = np.mean(stats, axis=0)
             updates.append({"frames": frames, "lr": lr, "pg_loss": mean[0], "v_loss": mean[1], "entropy": mean[2],
-                            "approx_kl": mean[3], "clipfrac": mean[4]})
+                            "approx_kl": mean[3], "clipfrac": mean[4], "unroll_check": check})
             # carry the ticks the next rollout's windows reach back to (and its first tick)
             obs_buf[:P + 1] = obs_buf[T:].clone()
             last_buf[:P + 1] = last_buf[T:].clone()

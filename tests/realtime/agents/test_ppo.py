@@ -52,6 +52,8 @@ def test_minatar_through_a_realtime_env_and_exact_resume(tmp_path):
     full = ppo.train(_minatar_args(), progress=False)
     assert full.frames >= 384 and full.delay == 1 and full.env_delay == 2
     assert sum(full.episodes.lengths) <= full.frames and len(full.episodes.returns) > 5
+    # the unrolled actor on the buffered windows reproduces the probabilities the ticking actor acted with
+    assert max(u["unroll_check"] for u in full.updates) < 1e-4
     ckpt = tmp_path / "ppo.json"
     part = ppo.train(_minatar_args(), checkpoint=ckpt, stop_after=1, progress=False)
     assert part.frames < full.frames
