@@ -3,10 +3,13 @@
 Issue 10's empirical claims, with PPO (:mod:`activeq.realtime.agents.ppo`) learning behind a
 :class:`~activeq.realtime.env.RealtimeEnv`:
 
-* ``r6``: neuron execution time tau in {1, 2, 3} frames per tick; the temporal-skip paper's MinAtar actor (3 conv + 2
-  FC, :class:`~activeq.realtime.pipelined.PipelinedCNN`) as a plain pipeline (``skip="none"``, delay 5 ticks) against
-  the skip + history network (``skip="all"``, ``history=2``, delay 1 tick); one tick = one sequential inference of
-  tau frames, the output held meanwhile (``default_action="repeat"``). Anokhin et al., ICLR 2025.
+* ``r6``: neuron execution time tau in {1, 2, 3} frames per tick; a pipelined network as a plain pipeline
+  (``skip="none"``: delay = its depth in ticks) against the skip + history network (``skip="all"``, ``history=2``,
+  delay 1 tick); one tick = one sequential inference of tau frames, the output held meanwhile
+  (``default_action="repeat"``). ``--net cnn``: the temporal-skip paper's MinAtar actor shape (3 conv + 2 FC,
+  :class:`~activeq.realtime.pipelined.PipelinedCNN`, depth 5); ``--net mlp``: a 3-layer
+  :class:`~activeq.realtime.pipelined.PipelinedMLP` (the CNN costs ~3x the CPU per frame here). Anokhin et al.,
+  ICLR 2025.
 * ``r5``: inference delays of 5, 8 and 70 frames (the realtime paper's 1M, 10M and 100M-parameter models), served by
   staggered asynchronous workers (N* = delay, an action every frame on a delay-old observation) or sequentially
   (one action per delay frames, noop meanwhile), against the undelayed agent and a uniform random policy.
@@ -19,7 +22,8 @@ recomputed). ``report`` writes the tables (``OUT/realtime_minatar.md``) and figu
 
 Run (the committed results)::
 
-    nice .venv/bin/python analysis/realtime_minatar.py r6 --frames 100000 --seeds 3
+    nice .venv/bin/python analysis/realtime_minatar.py r6 --net mlp --frames 100000 --seeds 3
+    nice .venv/bin/python analysis/realtime_minatar.py r6 --net cnn --games breakout --frames 100000 --seeds 3
     nice .venv/bin/python analysis/realtime_minatar.py r5 --frames 100000 --seeds 3
     nice .venv/bin/python analysis/realtime_minatar.py r4 --frames 100000 --seeds 3
     .venv/bin/python analysis/realtime_minatar.py report
@@ -65,16 +69,22 @@ def _ppo_args(**kw) -> dict:
     return base | kw
 
 
-def r6_runs(frames: int, seeds: int, games: Sequence[str] = R6_GAMES) -> list[Run]:
+R6_NETS = {
+    "mlp": dict(network="mlp", hidden=(64, 64)),  # PipelinedMLP, 3 layers: plain delay 3 ticks
+    "cnn": dict(network="cnn", channels=(8, 8, 8), hidden=(64,)),  # PipelinedCNN 3 conv + 2 FC: plain delay 5
+}
+R6_DEPTH = {"mlp": 3, "cnn": 5}
+
+
+def r6_runs(frames: int, seeds: int, games: Sequence[str] = R6_GAMES, net: str = "mlp") -> list[Run]:
     runs = []
     for game in games:
         for tau in TAUS:
             for arch, skip, hist in (("plain", "none", 0), ("skip+history", "all", HISTORY)):
                 for seed in range(seeds):
-                    runs.append(Run(f"r6_{game}_tau{tau}_{arch.replace('+', '_')}_s{seed}", _ppo_args(
+                    runs.append(Run(f"r6_{net}_{game}_tau{tau}_{arch.replace('+', '_')}_s{seed}", _ppo_args(
                         game=game, schedule="sequential", inference_frames=tau, default_action="repeat",
-                        network="cnn", channels=(8, 8, 8), hidden=(64,), skip=skip, history=hist,
-                        total_frames=frames, seed=seed)))
+                        skip=skip, history=hist, total_frames=frames, seed=seed, **R6_NETS[net])))
     return runs
 
 
@@ -86,8 +96,8 @@ def r5_runs(frames: int, seeds: int, games: Sequence[str] = R5_GAMES) -> list[Ru
     runs = []
     for game in games:
         for seed in range(seeds):
-            runs.append(Run(f"r5_{game}_undelayed_s{seed}", _mlp(game=game, schedule="none", total_frames=frames,
-                                                                seed=seed)))
+            runs.append(Run(f"r5_{game}_undelayed_s{seed}", _mlp(game=game, sticky_action_prob=0.1, schedule="none",
+                                                                total_frames=frames, seed=seed)))
             for d in R5_DELAYS:
                 for sched in ("staggered", "sequential"):
                     runs.append(Run(f"r5_{game}_{sched}{d}_s{seed}", _mlp(
@@ -96,12 +106,17 @@ def r5_runs(frames: int, seeds: int, games: Sequence[str] = R5_GAMES) -> list[Ru
     return runs
 
 
+def _undelayed_key(game: str, p: float, seed: int) -> str:
+    """R4's undelayed run at the default sticky probability is R5's undelayed run (same arguments, run once)."""
+    return f"r5_{game}_undelayed_s{seed}" if p == 0.1 else f"r4_{game}_p{p}_undelayed_s{seed}"
+
+
 def r4_runs(frames: int, seeds: int, games: Sequence[str] = R4_GAMES) -> list[Run]:
     runs = []
     for game in games:
         for p in R4_STICKY:
             for seed in range(seeds):
-                runs.append(Run(f"r4_{game}_p{p}_undelayed_s{seed}", _mlp(
+                runs.append(Run(_undelayed_key(game, p, seed), _mlp(
                     game=game, sticky_action_prob=p, schedule="none", total_frames=frames, seed=seed)))
                 for d in R4_DELAYS:
                     runs.append(Run(f"r4_{game}_p{p}_delay{d}_s{seed}", _mlp(
@@ -126,11 +141,34 @@ def _run_one(run: Run, out: Path) -> str:
             args[k] = tuple(args[k])
     t0 = time.perf_counter()
     res = ppo.train(ppo.Args(**args), checkpoint=out / "checkpoints" / f"{run.key}.json", progress=False)
+    full = out / "full" / f"{run.key}.json"  # every episode and update (not committed: large)
+    full.parent.mkdir(parents=True, exist_ok=True)
+    full.write_text(json.dumps(res.to_json()))
     dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = dest.with_suffix(".tmp")
-    tmp.write_text(json.dumps(res.to_json()))
+    tmp.write_text(json.dumps(summarize(res.to_json()), indent=1))
     os.replace(tmp, dest)
     return f"{run.key}: final return {res.final_return():.2f} in {time.perf_counter() - t0:.0f} s"
+
+
+CURVE_BINS = 25
+
+
+def summarize(res: dict, fraction: float = 0.2) -> dict:
+    """What the report reads of a run: its arguments, the final return and a binned learning curve."""
+    f = np.asarray(res["episodes"]["frames"], dtype=float)
+    x = np.asarray(res["episodes"]["returns"], dtype=float)
+    total = res["args"]["total_frames"]
+    edges = np.linspace(0, total, CURVE_BINS + 1)
+    idx = np.clip(np.searchsorted(edges, f, side="left") - 1, 0, CURVE_BINS - 1)
+    count = np.bincount(idx, minlength=CURVE_BINS)
+    sums = np.bincount(idx, weights=x, minlength=CURVE_BINS)
+    last = x[f > res["frames"] * (1 - fraction)]
+    return {"args": res["args"], "frames": res["frames"], "delay": res["delay"], "env_delay": res["env_delay"],
+            "seconds": res["seconds"], "final_return": float(last.mean()) if last.size else float("nan"),
+            "final_episodes": int(last.size), "episodes": int(x.size),
+            "curve": {"edges": edges.tolist(), "count": count.tolist(),
+                      "mean": [float(v) for v in np.where(count > 0, sums / np.maximum(count, 1), np.nan)]}}
 
 
 def run_all(runs: list[Run], out: Path, workers: int, progress: bool) -> None:
@@ -182,10 +220,8 @@ def _load(out: Path, key: str) -> dict | None:
     return json.loads(p.read_text()) if p.exists() else None
 
 
-def _final(res: dict, fraction: float = 0.2) -> float:
-    lo = res["frames"] * (1 - fraction)
-    r = [x for f, x in zip(res["episodes"]["frames"], res["episodes"]["returns"]) if f > lo]
-    return float(np.mean(r)) if r else float("nan")
+def _final(res: dict) -> float:
+    return float(res["final_return"])
 
 
 def _stats(values: list[float]) -> tuple[float, float, int]:
@@ -196,6 +232,7 @@ def _stats(values: list[float]) -> tuple[float, float, int]:
 
 
 def _t95(n: int) -> float:
+    """95% two-sided t quantile for the mean of ``n`` values (``n - 1`` degrees of freedom)."""
     from scipy.stats import t
 
     return float(t.ppf(0.975, max(n - 1, 1)))
@@ -207,44 +244,44 @@ def _fmt(m: float, se: float, n: int) -> str:
     return f"{m:.2f} ± {_t95(n) * se:.2f}" if np.isfinite(se) else f"{m:.2f}"
 
 
-def _curve(results: list[dict], bins: int = 20) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Mean over runs of the binned episode returns (by frame), with its standard error."""
-    total = max(r["frames"] for r in results)
-    edges = np.linspace(0, total, bins + 1)
-    per_run = []
-    for r in results:
-        f = np.asarray(r["episodes"]["frames"])
-        x = np.asarray(r["episodes"]["returns"])
-        per_run.append([x[(f > a) & (f <= b)].mean() if np.any((f > a) & (f <= b)) else np.nan
-                        for a, b in zip(edges[:-1], edges[1:])])
-    arr = np.asarray(per_run)
-    mean = np.nanmean(arr, axis=0)
-    se = np.nanstd(arr, axis=0) / np.sqrt(np.maximum(1, np.sum(np.isfinite(arr), axis=0)))
+def _curve(results: list[dict]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Mean over runs of the binned episode returns (by frame), with its standard error over runs."""
+    edges = np.asarray(results[0]["curve"]["edges"])
+    arr = np.asarray([r["curve"]["mean"] for r in results], dtype=float)
+    n = np.maximum(1, np.sum(np.isfinite(arr), axis=0))
+    with np.errstate(all="ignore"):
+        mean = np.nanmean(arr, axis=0)
+        se = np.nanstd(arr, axis=0) / np.sqrt(n)
     return (edges[:-1] + edges[1:]) / 2, mean, se
 
 
-def report_r6(out: Path, lines: list[str], seeds: int) -> None:
+def report_r6(out: Path, lines: list[str], seeds: int, net: str) -> None:
     import matplotlib.pyplot as plt
 
+    depth = R6_DEPTH[net]
+    games = [g for g in R6_GAMES if (out / "runs" / f"r6_{net}_{g}_tau1_plain_s0.json").exists()]
+    if not games:
+        return
+
     rows, verdicts = [], []
-    fig, axes = plt.subplots(len(R6_GAMES), len(TAUS), figsize=(12, 3.2 * len(R6_GAMES)), squeeze=False)
-    fig2, axes2 = plt.subplots(1, len(R6_GAMES), figsize=(4.2 * len(R6_GAMES), 3.4), squeeze=False)
+    fig, axes = plt.subplots(len(games), len(TAUS), figsize=(12, 3.2 * len(games)), squeeze=False)
+    fig2, axes2 = plt.subplots(1, len(games), figsize=(4.2 * len(games), 3.4), squeeze=False)
     frames = None
-    for gi, game in enumerate(R6_GAMES):
+    for gi, game in enumerate(games):
         pts = {"plain": [], "skip+history": []}
         for ti, tau in enumerate(TAUS):
             finals = {}
             for arch, color in (("plain", "tab:red"), ("skip+history", "tab:blue")):
-                res = [_load(out, f"r6_{game}_tau{tau}_{arch.replace('+', '_')}_s{s}") for s in range(seeds)]
+                res = [_load(out, f"r6_{net}_{game}_tau{tau}_{arch.replace('+', '_')}_s{s}") for s in range(seeds)]
                 res = [r for r in res if r is not None]
                 finals[arch] = [_final(r) for r in res]
                 if res:
-                    frames = res[0]["frames"]
+                    frames = res[0]["args"]["total_frames"]
                     x, m, se = _curve(res)
                     ax = axes[gi][ti]
-                    ax.plot(x, m, color=color, label=f"{arch} (delay {5 if arch == 'plain' else 1} ticks)")
+                    ax.plot(x, m, color=color, label=f"{arch} (delay {depth if arch == 'plain' else 1} ticks)")
                     ax.fill_between(x, m - se, m + se, color=color, alpha=0.2)
-                    delay_frames = (5 if arch == "plain" else 1) * tau
+                    delay_frames = (depth if arch == "plain" else 1) * tau
                     pts[arch].append((delay_frames, *_stats(finals[arch])))
             ax = axes[gi][ti]
             ax.set_title(f"{game}, tau = {tau} frame(s) per tick")
@@ -259,7 +296,7 @@ def report_r6(out: Path, lines: list[str], seeds: int) -> None:
             se_diff = math.sqrt((sp if np.isfinite(sp) else 0) ** 2 + (ss if np.isfinite(ss) else 0) ** 2)
             ok = bool(n_p and n_s and ms >= mp - se_diff)
             verdicts.append(ok)
-            rows.append(f"| {game} | {tau} | {5 * tau} | {tau} | {_fmt(mp, sp, n_p)} | {_fmt(ms, ss, n_s)} | "
+            rows.append(f"| {game} | {tau} | {depth * tau} | {tau} | {_fmt(mp, sp, n_p)} | {_fmt(ms, ss, n_s)} | "
                         f"{wins}/{min(n_p, n_s)} | {'yes' if ok else 'no'} |")
         ax2 = axes2[0][gi]
         for arch, color in (("plain", "tab:red"), ("skip+history", "tab:blue")):
@@ -272,15 +309,17 @@ def report_r6(out: Path, lines: list[str], seeds: int) -> None:
         ax2.set_ylabel("final return (last 20% of frames)")
         ax2.legend(fontsize=8)
     fig.tight_layout()
-    fig.savefig(out / "realtime_r6_curves.png", dpi=110)
+    fig.savefig(out / f"realtime_r6_{net}_curves.png", dpi=110)
     fig2.tight_layout()
-    fig2.savefig(out / "realtime_r6_delay.png", dpi=110)
+    fig2.savefig(out / f"realtime_r6_{net}_delay.png", dpi=110)
     plt.close("all")
-    games_ok = sum(all(verdicts[i * len(TAUS):(i + 1) * len(TAUS)]) for i in range(len(R6_GAMES)))
+    games_ok = sum(all(verdicts[i * len(TAUS):(i + 1) * len(TAUS)]) for i in range(len(games)))
+    what = ("PipelinedCNN 3 conv (8 ch) + 2 FC (64), the temporal-skip paper's MinAtar actor shape" if net == "cnn"
+            else "PipelinedMLP (64, 64) on the flattened frame, 3 layers")
     lines += [
-        "## R6: temporal skip + history vs the plain pipeline (neuron execution time tau)",
+        f"## R6 ({net}): temporal skip + history vs the plain pipeline (neuron execution time tau)",
         "",
-        f"PPO, PipelinedCNN 3 conv (8 ch) + 2 FC (64), sticky_action_prob 0.1, {seeds} seeds, "
+        f"PPO, {what}, sticky_action_prob 0.1, {seeds} seeds, "
         f"{frames} frames per run ({(frames or 0) / 1e7:.1%} of the reference's 10M; reference: {PAPER}). "
         "One tick = tau frames (a sequential RealtimeEnv inference of tau frames, the output held meanwhile). "
         "Final return = mean episode return over the last 20% of the frames; ± = 95% t-interval over seeds.",
@@ -297,10 +336,10 @@ def report_r6(out: Path, lines: list[str], seeds: int) -> None:
         "|---|---:|---:|---:|---:|---:|---:|---|",
         *rows,
         "",
-        f"**R6 at this budget: {'holds' if games_ok >= 3 else 'does not hold'}** "
-        f"({games_ok}/{len(R6_GAMES)} games where skip+history matches or beats the plain pipeline at every tau; "
-        f"{sum(verdicts)}/{len(verdicts)} (game, tau) cells). Figures: `realtime_r6_curves.png`, "
-        "`realtime_r6_delay.png`.",
+        f"**R6 ({net}) at this budget: {'holds' if games_ok >= 3 else 'does not hold'}** "
+        f"({games_ok}/{len(games)} games where skip+history matches or beats the plain pipeline at every tau; "
+        f"{sum(verdicts)}/{len(verdicts)} (game, tau) cells; the claim needs 3 games). Figures: "
+        f"`realtime_r6_{net}_curves.png`, `realtime_r6_{net}_delay.png`.",
         "",
     ]
 
@@ -309,13 +348,16 @@ def report_r5(out: Path, lines: list[str], seeds: int, randoms: dict) -> None:
     import matplotlib.pyplot as plt
 
     rows, frames = [], None
-    fig, axes = plt.subplots(1, len(R5_GAMES), figsize=(5 * len(R5_GAMES), 3.6), squeeze=False)
+    games = [g for g in R5_GAMES if (out / "runs" / f"r5_{g}_undelayed_s0.json").exists()]
+    if not games:
+        return
+    fig, axes = plt.subplots(1, len(games), figsize=(5 * len(games), 3.6), squeeze=False)
     verdict = []
-    for gi, game in enumerate(R5_GAMES):
+    for gi, game in enumerate(games):
         base = [_load(out, f"r5_{game}_undelayed_s{s}") for s in range(seeds)]
         base = [b for b in base if b is not None]
         if base:
-            frames = base[0]["frames"]
+            frames = base[0]["args"]["total_frames"]
         mb, sb, nb = _stats([_final(b) for b in base])
         rnd = randoms.get(f"{game}_0.1")
         mr = rnd["mean"] if rnd else float("nan")
@@ -382,23 +424,26 @@ def report_r4(out: Path, lines: list[str], seeds: int) -> None:
     import matplotlib.pyplot as plt
 
     rows, frames = [], None
-    fig, axes = plt.subplots(1, len(R4_GAMES), figsize=(5.5 * len(R4_GAMES), 3.8), squeeze=False)
+    games = [g for g in R4_GAMES if (out / "runs" / f"{_undelayed_key(g, 0.0, 0)}.json").exists()]
+    if not games:
+        return
+    fig, axes = plt.subplots(1, len(games), figsize=(5.5 * len(games), 3.8), squeeze=False)
     grows_p, grows_d = [], []
-    for gi, game in enumerate(R4_GAMES):
+    for gi, game in enumerate(games):
         ax = axes[0][gi]
         regrets: dict[int, list] = {d: [] for d in R4_DELAYS}
         for p in R4_STICKY:
-            base = [_load(out, f"r4_{game}_p{p}_undelayed_s{s}") for s in range(seeds)]
+            base = [_load(out, _undelayed_key(game, p, s)) for s in range(seeds)]
             base = [b for b in base if b is not None]
             if base:
-                frames = base[0]["frames"]
+                frames = base[0]["args"]["total_frames"]
             mb, sb, nb = _stats([_final(b) for b in base])
             for d in R4_DELAYS:
                 res = [_load(out, f"r4_{game}_p{p}_delay{d}_s{s}") for s in range(seeds)]
                 m, se, n = _stats([_final(r) for r in res if r is not None])
                 reg = mb - m
                 se_reg = math.sqrt((sb if np.isfinite(sb) else 0) ** 2 + (se if np.isfinite(se) else 0) ** 2)
-                half = _t95(min(n, nb) * 2 - 1) * se_reg if n and nb else float("nan")
+                half = _t95(n + nb - 1) * se_reg if n and nb else float("nan")  # n + nb - 2 degrees of freedom
                 regrets[d].append((p, reg, half))
                 rows.append(f"| {game} | {p} | {d} | {_fmt(mb, sb, nb)} | {_fmt(m, se, n)} | {reg:.2f} ± {half:.2f} |")
         for d, color in zip(R4_DELAYS, ("tab:blue", "tab:red", "tab:green")):
@@ -454,9 +499,10 @@ def report(out: Path, seeds: int) -> str:
              f"({PAPER}); every table states its own. Uniform random policy (every frame, 100k frames): "
              + ", ".join(f"{k}: {v['mean']:.2f} ± {1.96 * v['se']:.2f}" for k, v in sorted(randoms.items())) + ".",
              ""]
-    for fn in (lambda: report_r6(out, lines, seeds), lambda: report_r5(out, lines, seeds, randoms),
-               lambda: report_r4(out, lines, seeds)):
-        fn()
+    for net in R6_NETS:
+        report_r6(out, lines, seeds, net)
+    report_r5(out, lines, seeds, randoms)
+    report_r4(out, lines, seeds)
     text = "\n".join(lines) + "\n"
     (out / "realtime_minatar.md").write_text(text)
     return text
@@ -469,6 +515,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--seeds", type=int, default=3)
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--games", nargs="+", default=None)
+    parser.add_argument("--net", choices=sorted(R6_NETS), default="mlp", help="r6 only: the pipelined network")
     parser.add_argument("--out", type=Path, default=OUT)
     parser.add_argument("--quiet", action="store_true")
     args = parser.parse_args(argv)
@@ -476,8 +523,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.what == "report":
         print(report(args.out, args.seeds))
         return 0
-    make = {"r6": r6_runs, "r5": r5_runs, "r4": r4_runs}[args.what]
-    runs = make(args.frames, args.seeds, *( [tuple(args.games)] if args.games else []))
+    games = {"r6": R6_GAMES, "r5": R5_GAMES, "r4": R4_GAMES}[args.what] if args.games is None else tuple(args.games)
+    if args.what == "r6":
+        runs = r6_runs(args.frames, args.seeds, games, args.net)
+    else:
+        runs = {"r5": r5_runs, "r4": r4_runs}[args.what](args.frames, args.seeds, games)
     run_all(runs, args.out, args.workers, not args.quiet)
     return 0
 

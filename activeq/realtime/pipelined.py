@@ -132,6 +132,19 @@ class _Pipeline(nn.Module):
         self.layers = nn.ModuleList(mods)
         self.delay = self._delay()
         self._need = self._needed_positions()
+        # per layer and source: the window positions (for "u") or the indices into the source's computed positions
+        # that forward() reads; None when it reads all of them in order
+        self._source_index: dict[int, list] = {}
+        for k, spec in enumerate(self._specs, start=1):
+            idx = []
+            for s in spec.sources:
+                if s == "u":
+                    idx.append(torch.tensor(self._need[k]))
+                else:
+                    where = {q: i for i, q in enumerate(self._need[s])}
+                    sel = [where[q - self.pipeline] for q in self._need[k]]
+                    idx.append(None if sel == list(range(len(self._need[s]))) else torch.tensor(sel))
+            self._source_index[k] = idx
         self._state: dict[str, object] = {"regs": None, "hist": None}
         self._fused_key: tuple | None = None
         self._primed_key: tuple | None = None
@@ -399,23 +412,20 @@ class _Pipeline(nn.Module):
             hot = self._one_hot(a[:, idx])  # (batch, n, k * n_actions)
         planes, flat = self._u_views(obs_window, hot)
         vals: dict[int, torch.Tensor] = {}
-        index: dict[int, dict[int, int]] = {}
         for k, (spec, mod) in enumerate(zip(self._specs, self.layers), start=1):
-            pos = self._need[k]
-            pos_t = torch.tensor(pos)
+            npos = len(self._need[k])
             parts = []
-            for s in spec.sources:
+            for s, idx in zip(spec.sources, self._source_index[k]):
                 if s == "u":
                     src = planes if spec.kind == "conv" else flat
-                    parts.append(src[:, pos_t])
+                    parts.append(src[:, idx])
                 else:
-                    prev = vals[s][:, [index[s][q - self.pipeline] for q in pos]]
+                    prev = vals[s] if idx is None else vals[s][:, idx]
                     parts.append(prev if spec.kind == "conv" else prev.flatten(2))
             x = parts[0] if len(parts) == 1 else torch.cat(parts, dim=2)
-            y = mod(x.reshape(batch * len(pos), *x.shape[2:]))
+            y = mod(x.reshape(batch * npos, *x.shape[2:]))
             y = F.relu(y) if spec.relu else y
-            vals[k] = y.reshape(batch, len(pos), *y.shape[1:])
-            index[k] = {q: i for i, q in enumerate(pos)}
+            vals[k] = y.reshape(batch, npos, *y.shape[1:])
         return vals[self.n_layers][:, -1]
 
     def extra_repr(self) -> str:

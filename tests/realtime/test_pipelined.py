@@ -267,3 +267,18 @@ def test_unpipelined_baseline_is_a_standard_forward_pass_with_delay_one(skip):
     else:
         srcs4 = [x3] + ([flat_u] if skip == "all" else [])
     torch.testing.assert_close(net.layers[3](torch.cat(srcs4, 1)), outs[5], rtol=1e-5, atol=1e-5)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.dictionaries(st.sampled_from(["in_channels", "height", "width", "channels", "hidden", "out_features",
+                                        "skip", "history", "kernel_size", "n_actions"]),
+                       st.one_of(st.integers(-2, 5), st.floats(allow_nan=True), st.text(max_size=3), st.none(),
+                                 st.lists(st.integers(-1, 4), max_size=3), st.booleans())))
+def test_cnn_constructor_fuzz_raises_only_activeq_errors(kwargs):
+    args = dict(in_channels=2, height=4, width=4, channels=(2,), hidden=(), out_features=2) | kwargs
+    try:
+        net = PipelinedCNN(args.pop("in_channels"), **args)
+    except (ArgumentError, ArgumentTypeError):
+        return
+    assert net.delay >= 1 and net.n_layers == len(net.channels) + len(net.hidden) + 1
+    assert net.step(torch.zeros(1, *net.obs_shape), torch.zeros(1, dtype=torch.long)).shape == (1, net.out_features)

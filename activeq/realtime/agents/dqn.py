@@ -128,7 +128,7 @@ def train(args: Args, *, env_fn: EnvFn | None = None, checkpoint: str | Path | N
         torch.manual_seed(args.seed)
         q_net = build_network(args, shape, n_actions, n_actions)
     target = copy.deepcopy(q_net)
-    optimizer = torch.optim.Adam(q_net.parameters(), lr=args.learning_rate)
+    optimizer = torch.optim.Adam(q_net.parameters(), lr=args.learning_rate, foreach=True)
 
     # ------------------------------------------------------------------ replay: one column per env, a ring of rows
     B = args.num_envs
@@ -181,20 +181,23 @@ def train(args: Args, *, env_fn: EnvFn | None = None, checkpoint: str | Path | N
             epsilon = max(args.end_e, args.start_e + slope * frames) if frames >= args.learning_starts else 1.0
             explore = torch.rand(B, generator=gen) < epsilon
             a = torch.where(explore, torch.randint(0, n_actions, (B,), generator=gen), q_values.argmax(1))
-            done = torch.zeros(B, dtype=torch.bool)
-            for j, env in enumerate(envs):
-                o, r, term, trunc, info = env.step(int(a[j]))
+            rew, disc, done_np = np.zeros(B), np.zeros(B), np.zeros(B, dtype=bool)
+            for j, a_j in enumerate(a.tolist()):
+                o, r, term, trunc, info = envs[j].step(a_j)
                 f = env_frames(info)
                 frames += f
-                ep_ret[j] += float(r)
+                ep_ret[j] += r
                 ep_len[j] += f
-                rb["rew"][row, j], rb["disc"][row, j] = float(r), args.gamma ** f
+                rew[j], disc[j] = r, args.gamma ** f
                 if term or trunc:
-                    done[j] = True
+                    done_np[j] = True
                     log.add(frames, ep_ret[j], ep_len[j])
                     ep_ret[j], ep_len[j] = 0.0, 0
-                    o, _ = env.reset()
+                    o, _ = envs[j].reset()
                 observations[j] = o
+            done = torch.from_numpy(done_np)
+            rb["rew"][row] = torch.from_numpy(rew)
+            rb["disc"][row] = torch.from_numpy(disc)
             rb["act"][row], rb["done"][row] = a, done.float()
             written += 1
             x = obs_batch(observations, flatten)

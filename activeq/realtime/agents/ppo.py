@@ -141,7 +141,7 @@ def train(args: Args, *, env_fn: EnvFn | None = None, checkpoint: str | Path | N
             actor.layers[-1].weight.mul_(0.01)
             actor.layers[-1].bias.zero_()
     optimizer = torch.optim.Adam(list(actor.parameters()) + list(critic.parameters()), lr=args.learning_rate,
-                                 eps=1e-5)
+                                 eps=1e-5, foreach=True)
 
     # ------------------------------------------------------------------ resume
     log, updates, frames, segment, seconds = EpisodeLog(), [], 0, 0, 0.0
@@ -186,9 +186,7 @@ def train(args: Args, *, env_fn: EnvFn | None = None, checkpoint: str | Path | N
                 g["lr"] = lr
             act_buf = torch.zeros(T, B, dtype=torch.long)
             logp_buf = torch.zeros(T, B)
-            rew_buf = torch.zeros(T, B)
-            disc_buf = torch.zeros(T, B)
-            done_buf = torch.zeros(T, B)
+            rew_np, disc_np, done_np = np.zeros((T, B)), np.zeros((T, B)), np.zeros((T, B), dtype=bool)
 
             # -------------------------------------------------------------- rollout: one actor tick per call
             for i in range(T):
@@ -198,27 +196,30 @@ def train(args: Args, *, env_fn: EnvFn | None = None, checkpoint: str | Path | N
                 logp_all = F.log_softmax(logits, dim=-1)
                 a = torch.multinomial(logp_all.exp(), 1, generator=gen).squeeze(1)
                 act_buf[i], logp_buf[i] = a, logp_all.gather(1, a[:, None]).squeeze(1)
-                done = torch.zeros(B, dtype=torch.bool)
-                for j, env in enumerate(envs):
-                    o, r, term, trunc, info = env.step(int(a[j]))
+                rew, disc, done_i = rew_np[i], disc_np[i], done_np[i]
+                for j, a_j in enumerate(a.tolist()):
+                    o, r, term, trunc, info = envs[j].step(a_j)
                     f = env_frames(info)
                     frames += f
-                    ep_ret[j] += float(r)
+                    ep_ret[j] += r
                     ep_len[j] += f
-                    rew_buf[i, j], disc_buf[i, j] = float(r), args.gamma ** f
+                    rew[j], disc[j] = r, args.gamma ** f
                     if term or trunc:
-                        done[j] = True
+                        done_i[j] = True
                         log.add(frames, ep_ret[j], ep_len[j])
                         ep_ret[j], ep_len[j] = 0.0, 0
-                        o, _ = env.reset()
+                        o, _ = envs[j].reset()
                     observations[j] = o
-                done_buf[i] = done.float()
+                done = torch.from_numpy(done_i.copy())
                 x = obs_batch(observations, flatten)
                 last = torch.where(done, -1, a)
                 pos = torch.where(done, 0, pos + 1)
                 if done.any():
                     actor.reset(done)
             obs_buf[P + T], last_buf[P + T], pos_buf[P + T] = x, last, pos
+            rew_buf = torch.as_tensor(rew_np, dtype=torch.float32)
+            disc_buf = torch.as_tensor(disc_np, dtype=torch.float32)
+            done_buf = torch.as_tensor(done_np, dtype=torch.float32)
 
             # -------------------------------------------------------------- advantages (GAE, semi-MDP discount)
             tt = torch.arange(P, P + T + 1).repeat_interleave(B)
