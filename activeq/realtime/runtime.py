@@ -291,16 +291,15 @@ def _learner_proc(i, cfg, t0, ready, replay, weights, model_fn, loss_fn, stop, p
     local = model_fn()
     opt = torch.optim.Adam(weights.model.parameters(), lr=cfg.lr)
     rng = np.random.default_rng(cfg.seed * 104729 + i)
-    seen = weights.pull(local, -2)
     _start_time(t0, ready, stop, parent)
     while _alive(stop, parent):
         batch = replay.sample(cfg.batch_size, rng)
         if batch is None:
             time.sleep(cfg.tau_m / 4)
             continue
-        seen = weights.pull(local, seen)
+        weights.pull(local, -1)  # always from the current shared weights (our own last step included)
         losses[i] = learner_step(local, loss_fn, _to_torch(batch))
-        seen = weights.apply(local, opt)
+        weights.apply(local, opt)
         updates.add(1)
 
 
@@ -362,6 +361,10 @@ def run_realtime(env_fn: Callable[[], Any], config: RuntimeConfig, *, model_fn: 
     if cfg.learners and model_fn is None:
         raise RealtimeError("learners > 0 needs a model_fn (the model the learners train)")
     shape, model = _space_checks(env_fn, model_fn, cfg)
+    if cfg.learners:  # a first optimizer imports torch's lazy modules for seconds: do it once, before forking
+        import torch
+
+        torch.optim.Adam([torch.zeros(1, requires_grad=True)], lr=cfg.lr)
     ctx = mp.get_context("fork")
     stop = ctx.Event()
     errors = ctx.Queue()

@@ -86,7 +86,7 @@ def _model():
 
 
 def test_learners_train_the_shared_model_the_workers_use():
-    cfg = RuntimeConfig(tau_m=0.01, tau_theta=0.02, workers=2, learners=2, steps=150, batch_size=16, lr=0.05,
+    cfg = RuntimeConfig(tau_m=0.01, tau_theta=0.02, workers=2, learners=1, steps=200, batch_size=16, lr=0.1,
                         epsilon=0.3, seed=1)
     res = run_realtime(Bandit, cfg, model_fn=_model, loss_fn=lambda m, b: ((m(b["obs"]).gather(
         1, b["action"][:, None]).squeeze(1) - b["reward"]) ** 2).mean())
