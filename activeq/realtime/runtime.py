@@ -60,7 +60,9 @@ class RuntimeConfig:
     ``steps``). ``learners``: learner processes; ``replay_size``, ``batch_size``, ``lr``: their replay buffer and
     Adam step; ``epsilon``: exploration of the workers' greedy policy; ``seed``: seeds every process.
     ``startup``: seconds between the moment every process is set up and time 0; ``startup_timeout``: seconds the
-    processes get to set up (env built, model copied) before the run fails.
+    processes get to set up (env built, model copied) before the run fails. ``renice``: how much to lower the
+    niceness of the env and worker processes (when the OS permits; learners keep theirs), so that on a loaded machine
+    they wake up on time.
     """
 
     tau_m: float
@@ -79,6 +81,7 @@ class RuntimeConfig:
     epsilon: float = 0.05
     seed: int = 0
     startup: float = 0.05
+    renice: int = 10
     startup_timeout: float = 60.0
 
     def validated(self) -> "RuntimeConfig":
@@ -211,7 +214,18 @@ def _start_time(clock_t0: Any, ready: AtomicCounter, stop: Any, parent: int) -> 
     return float(clock_t0.value)
 
 
+def _raise_priority(cfg: RuntimeConfig) -> None:
+    """Lower the niceness of a timing-critical process by ``cfg.renice`` when the OS allows it (root, CAP_SYS_NICE);
+    silently keep the current priority otherwise."""
+    if cfg.renice:
+        try:
+            os.setpriority(os.PRIO_PROCESS, 0, max(-20, os.getpriority(os.PRIO_PROCESS, 0) - int(cfg.renice)))
+        except (PermissionError, OSError):
+            pass
+
+
 def _env_proc(env_fn, cfg, t0, ready, ring, slot, replay, log, stop, parent, done_flag) -> None:
+    _raise_priority(cfg)
     clock = WallClock()
     env = env_fn()
     obs, _ = env.reset(seed=cfg.seed)
@@ -239,6 +253,7 @@ def _env_proc(env_fn, cfg, t0, ready, ring, slot, replay, log, stop, parent, don
 
 
 def _worker_proc(i, cfg, t0, ready, ring, slot, weights, model_fn, act_fn, stop, parent, shift, overruns) -> None:
+    _raise_priority(cfg)
     clock = WallClock()
     sched = make_schedule(cfg.schedule, cfg.workers, cfg.padding)
     offsets = sched.offsets(cfg.tau_theta, cfg.tau_theta)
