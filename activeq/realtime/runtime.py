@@ -282,11 +282,12 @@ def _worker_proc(i, cfg, t0, ready, ring, slot, weights, model_fn, act_fn, stop,
             with torch.no_grad():
                 q = local(torch.as_tensor(obs)[None])
             a = int(rng.integers(q.shape[1])) if rng.random() < cfg.epsilon else int(q.argmax(dim=1)[0])
-            if cfg.padding == "none":
-                clock.wait_until_abs(start + cfg.tau_theta)  # real forward time, at least tau_theta
         else:
+            read = time.perf_counter()
             a = int(act_fn(obs, j)) if act_fn is not None else cfg.default_action
-            clock.wait_until_abs(start + cfg.tau_theta)  # sleep-emulated inference
+            # sleep-emulated inference: it lasts tau_theta from the moment the observation was read (a worker woken
+            # late may have read a newer observation; its action must not be ready before tau_theta after it)
+            clock.wait_until_abs(read + cfg.tau_theta)
         clock.wait_until_abs(start + pad)
         slot.publish(a, j, i)
         finish = time.perf_counter()
