@@ -11,7 +11,10 @@ staggered workers on ``min(1, N τ_M/τ_θ)``, so ``N* = ⌈τ_θ/τ_M⌉`` work
 * :mod:`.env`: :class:`RealtimeEnv` over any gymnasium env (an agent-centric semi-MDP interface);
 * :mod:`.parallel_env`: :class:`RealtimeParallelEnv` over any PettingZoo ParallelEnv, a τ_θ per agent;
 * :mod:`.regret`: the exact inaction/delay regret decomposition on tabular MDPs and its empirical version;
-* :mod:`.runtime`: the wall-clock runtime (env, inference and learner processes) and its one-process reference;
+* :mod:`.shared`: the shared-memory parts of the runtime (atomic counter, observation ring, action slot, replay,
+  weights);
+* :mod:`.runtime`: the wall-clock runtime (env, inference and learner processes); :mod:`.runtime_reference`: its
+  one-process, virtual-clock reference;
 * :mod:`.game`: the realtime iterated game (a slow thinker against a fast learner from :mod:`activeq.active`).
 
 Builds on :mod:`activeq.games`, :mod:`activeq.avgreward` and :mod:`activeq.active`; never on :mod:`activeq.tom`.
@@ -19,9 +22,12 @@ Builds on :mod:`activeq.games`, :mod:`activeq.avgreward` and :mod:`activeq.activ
 
 from .clocks import Clock, InferenceTime, VirtualClock, WallClock, as_inference_time
 from .env import RealtimeEnv, RealtimeStats, Rollout
+from .parallel_env import RealtimeParallelEnv
+from .regret import RegretDecomposition, empirical_regret, regret_decomposition
 from .schedules import (SCHEDULES, Schedule, ScheduleStats, Sequential, Staggered, Unstaggered, make_schedule,
                         n_star, simulate_schedule)
 
 __all__ = ["Clock", "InferenceTime", "VirtualClock", "WallClock", "as_inference_time", "RealtimeEnv",
-           "RealtimeStats", "Rollout", "SCHEDULES", "Schedule", "ScheduleStats", "Sequential", "Staggered",
+           "RealtimeStats", "Rollout", "RealtimeParallelEnv", "RegretDecomposition", "empirical_regret",
+           "regret_decomposition", "SCHEDULES", "Schedule", "ScheduleStats", "Sequential", "Staggered",
            "Unstaggered", "make_schedule", "n_star", "simulate_schedule"]

@@ -106,12 +106,18 @@ class WallClock(Clock):
         return time.perf_counter() - self._t0
 
     def wait_until(self, t: float) -> float:
-        delay = t - self.now()
+        return self.wait_until_abs(self._t0 + t)
+
+    def wait_until_abs(self, t: float) -> float:
+        """Like :meth:`wait_until` for an absolute ``time.perf_counter()`` deadline (shared by several processes:
+        on Linux it is CLOCK_MONOTONIC, the same clock in every process)."""
+        delay = t - time.perf_counter()
         if delay > self.spin:  # sleeping only a positive time: the reference code's first sleep could be negative
             time.sleep(delay - self.spin)
-        while self.now() < t:
-            pass
-        late = self.now() - t
+        now = time.perf_counter()
+        while now < t:
+            now = time.perf_counter()
+        late = now - t
         return late if late > 0.0 else 0.0
 
 

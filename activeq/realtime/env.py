@@ -44,6 +44,7 @@ when the wrapped env raises mid-run (``.step`` says where, ``.rollout`` keeps th
 
 from __future__ import annotations
 
+import heapq
 import math
 from dataclasses import dataclass
 from typing import Any, SupportsFloat
@@ -56,7 +57,7 @@ from .._checks import SeedLike, as_generator
 from ..errors import RealtimeError, RealtimeRunError
 from .clocks import InferenceTime, as_inference_time, check_tau, make_clock
 from .schedules import Schedule, check_workers, make_schedule
-from .timeline import INF, Timeline, obs_index
+from .timeline import INF, Timeline
 
 __all__ = ["RealtimeEnv", "Rollout", "RealtimeStats", "resolve_default_action", "DEFAULTS"]
 
@@ -248,81 +249,82 @@ class RealtimeEnv(gym.Wrapper):
 
     # ------------------------------------------------------------------ the event loop
     def _advance(self) -> tuple[Any, bool | None, bool, float, dict[str, Any]]:
-        """Process events until the next inference start (or the end of the episode)."""
+        """Process events until the next inference start (or the end of the episode). The hot path of every run:
+        attributes are cached in locals and the slot read is inlined (see Timeline.take for the semantics)."""
         tl = self._timeline
-        env = self.env
+        completions, starts = tl.completions, tl.starts
+        env_step = self.env.step
         wall = not self.clock.virtual
         record = self.record
+        latest = tl.slot_kind == "latest"
         reward = 0.0
-        n_steps = 0
-        n_policy = 0
-        stale = 0
+        n_steps = n_policy = stale = 0
         k = self._k
         while True:
-            tc = tl.completions[0][0] if tl.completions else INF
-            ts = tl.starts[0][0] if tl.starts else INF
-            if tc <= k and tc <= ts:
+            ts = starts[0][0] if starts else INF
+            if completions and completions[0][0] <= k and completions[0][0] <= ts:
                 if wall:
-                    self._wait(tc)
+                    self._wait(completions[0][0])
                 tl.publish_next()
                 continue
-            if ts > k:
-                if wall:
-                    self._wait(k)
-                got = tl.take()
-                if got is None:
-                    kind = self._beta_kind
-                    a = self._last if kind == "repeat" else (self.action_space.sample() if kind == "random" else self._beta)
-                    src = -1
-                else:
-                    a, src = got
-                    n_policy += 1
-                    stale += k - src
-                self._last = a
-                self._obs_cur = self._obs_new
-                try:
-                    o, r, term, trunc, info = env.step(a)
-                except Exception as exc:
-                    self._k = k
-                    self._ready = False
-                    raise RealtimeRunError(f"the wrapped env raised {type(exc).__name__} at env step {k}: {exc}",
-                                           step=k, rollout=self.rollout()) from exc
-                self._obs_new = o
-                self._env_info = info
-                reward += float(r)
-                if record:
-                    self._log_actions.append(a)
-                    self._log_source.append(src)
-                    self._log_rewards.append(float(r))
-                k += 1
-                n_steps += 1
-                if term or trunc:
-                    self._k = k
-                    self._env_info = info
-                    self._finish_counts(n_policy, stale)
-                    return o, bool(term), bool(trunc), reward, self._info(n_steps, n_policy, stale, k, -1, info)
-                continue
-            t, w = tl.pop_start()
+            if ts <= k:
+                break
             if wall:
-                self._wait(t)
-            self._k = k
-            obs = obs_index(t)
-            self._pending = (t, w, obs)
-            self._finish_counts(n_policy, stale)
-            # a start at time t reads step floor(t): the one the next tick k acts on when t == k, else the last one
-            return (self._obs_new if obs == k else self._obs_cur), None, False, reward, \
-                self._info(n_steps, n_policy, stale, obs, w, None, t)
-
-    def _finish_counts(self, n_policy: int, stale: int) -> None:
+                self._wait(k)
+            if latest:
+                got = tl.slot
+                tl.slot = None
+            else:
+                got = tl.slot.popleft() if tl.slot else None
+            if got is None:
+                kind = self._beta_kind
+                a = self._beta if kind == "fixed" or kind == "noop" else (
+                    self._last if kind == "repeat" else self.action_space.sample())
+                src = -1
+            else:
+                a, src = got
+                n_policy += 1
+                stale += k - src
+            self._last = a
+            self._obs_cur = self._obs_new
+            try:
+                o, r, term, trunc, info = env_step(a)
+            except Exception as exc:
+                self._k = k
+                self._ready = False
+                self._policy_steps += n_policy
+                self._stale_sum += stale
+                raise RealtimeRunError(f"the wrapped env raised {type(exc).__name__} at env step {k}: {exc}",
+                                       step=k, rollout=self.rollout()) from exc
+            self._obs_new = o
+            self._env_info = info
+            reward += r
+            if record:
+                self._log_actions.append(a)
+                self._log_source.append(src)
+                self._log_rewards.append(float(r))
+            k += 1
+            n_steps += 1
+            if term or trunc:
+                self._k = k
+                self._policy_steps += n_policy
+                self._stale_sum += stale
+                return o, bool(term), bool(trunc), float(reward), {
+                    "env_steps": n_steps, "policy_steps": n_policy,
+                    "staleness": stale / n_policy if n_policy else math.nan, "step": k, "time": k * self.tau_m,
+                    "worker": -1, "env_info": info}
+        t, _, w = heapq.heappop(starts)
+        if wall:
+            self._wait(t)
+        self._k = k
+        j = int(t + 1e-9)  # obs_index(t): t >= 0
+        self._pending = (t, w, j)
         self._policy_steps += n_policy
         self._stale_sum += stale
-
-    def _info(self, n_steps: int, n_policy: int, stale: int, step: int, worker: int, env_info: Any,
-              t: float | None = None) -> dict[str, Any]:
-        return {"env_steps": n_steps, "policy_steps": n_policy,
-                "staleness": stale / n_policy if n_policy else float("nan"), "step": step,
-                "time": (step if t is None else t) * self.tau_m, "worker": worker,
-                "env_info": self._env_info if env_info is None else env_info}
+        # a start at time t reads step floor(t): the one the next tick k acts on when t == k, else the last one
+        return (self._obs_new if j == k else self._obs_cur), None, False, float(reward), {
+            "env_steps": n_steps, "policy_steps": n_policy, "staleness": stale / n_policy if n_policy else math.nan,
+            "step": j, "time": t * self.tau_m, "worker": w, "env_info": self._env_info}
 
     def _wait(self, t_ticks: float) -> None:
         if self.clock.wait_until(t_ticks * self.tau_m) > 1e-3:

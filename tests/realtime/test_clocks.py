@@ -66,3 +66,17 @@ def test_bad_tau_is_rejected(bad):
 def test_bad_jitter_is_rejected(jitter):
     with pytest.raises(RealtimeError, match="jitter"):
         as_inference_time(0.1, jitter)
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=50, deadline=None)
+@given(mean=st.floats(1e-6, 1e3), jitter=st.floats(0.0, 0.99), seed=st.integers(0, 2 ** 31))
+def test_fuzz_inference_time_laws(mean, jitter, seed):
+    law = as_inference_time(mean, jitter)
+    x = law.sample(np.random.default_rng(seed))
+    assert law.min - 1e-9 * mean <= x <= law.max + 1e-9 * mean
+    emp = InferenceTime.empirical([mean, mean * (1 + jitter) + 1e-9])
+    assert emp.min <= emp.sample(np.random.default_rng(seed)) <= emp.max

@@ -108,3 +108,23 @@ def test_wrapped_env_raising_mid_run():
     with pytest.raises(RealtimeRunError, match="RuntimeError at env step 10: link down") as exc:
         _play(rt)
     assert len(exc.value.rollout) == 10
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=25, deadline=None)
+@given(ratio_row=st.floats(0.5, 6.0), ratio_col=st.floats(0.5, 6.0), workers=st.integers(1, 6),
+       beta=st.sampled_from(["noop", "repeat", "random", 1]), jitter=st.floats(0.0, 0.4))
+def test_fuzz_parallel_constructor_and_invariants(ratio_row, ratio_col, workers, beta, jitter):
+    env = _env(40)
+    row, col = env.possible_agents
+    rt = RealtimeParallelEnv(env, 1.0, {row: ratio_row, col: ratio_col}, workers={row: 1, col: workers},
+                             jitter=jitter, default_action=beta)
+    returned, steps = _play(rt)
+    assert steps == {row: 40, col: 40}
+    for a, ratio in ((row, ratio_row), (col, ratio_col)):
+        src = np.array([rec["source"][a] for rec in rt.rollout])
+        acted = np.flatnonzero(src >= 0)
+        assert np.all(acted - src[acted] >= np.ceil(ratio * (1 - jitter) - 1e-6))
