@@ -6,8 +6,10 @@ import gymnasium as gym
 import numpy as np
 import pytest
 import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from activeq.errors import ArgumentError, ExperimentError
+from activeq.errors import ArgumentError, ArgumentTypeError, ExperimentError
 from activeq.realtime.agents._common import (EnvArgs, EpisodeLog, check_resume, gather_windows, load_checkpoint,
                                              make_env, make_minatar, obs_batch, save_checkpoint, wrap_realtime)
 from activeq.realtime.pipelined import PipelinedMLP
@@ -163,3 +165,22 @@ def test_episode_log_final_return_reads_the_last_fraction():
         log.add(f, r, 5)
     assert log.final_return(100, 0.2) == 5.0
     assert np.isnan(EpisodeLog().final_return(100))
+
+
+@settings(max_examples=60, deadline=None)
+@given(algo=st.sampled_from(["ppo", "dqn"]),
+       kwargs=st.dictionaries(
+           st.sampled_from(["game", "sticky_action_prob", "schedule", "inference_frames", "workers", "default_action",
+                            "network", "skip", "history", "total_frames", "num_envs", "learning_rate", "gamma",
+                            "seed", "buffer_size", "num_minibatches", "end_e", "clip_coef"]),
+           st.one_of(st.integers(-3, 70), st.floats(-1, 2), st.just(float("nan")), st.sampled_from(
+               ["breakout", "none", "staggered", "repeat", "cnn", "all", "pong", ""]), st.none(), st.booleans())))
+def test_agent_args_fuzz_raise_only_activeq_errors_before_any_env_is_made(algo, kwargs):
+    from activeq.realtime.agents import dqn, ppo
+
+    mod = {"ppo": ppo, "dqn": dqn}[algo]
+    fields = mod.Args.__dataclass_fields__
+    try:
+        mod.Args(**{k: v for k, v in kwargs.items() if k in fields}).check()
+    except (ArgumentError, ArgumentTypeError):
+        pass
