@@ -51,6 +51,16 @@ def _nets(quick: bool) -> list[tuple[str, Callable[..., torch.nn.Module], tuple[
     return nets
 
 
+def flop_ratio(net: torch.nn.Module) -> float:
+    """Multiply-adds of the fused tick's block-structured weights over those of the layers themselves (>= 1: the
+    zero blocks are computed too)."""
+    net.reset()
+    net.step(torch.zeros(1, *net.obs_shape))
+    fused = sum(blk[2].numel() for blk in net._fused_blocks().values())
+    real = sum(layer.weight.numel() for layer in net.layers)
+    return fused / real
+
+
 def _time_ticks(net: torch.nn.Module, x: torch.Tensor, ticks: int) -> float:
     net.reset()
     net.step(x)  # allocate registers, build the fused blocks
@@ -88,7 +98,7 @@ def run(quick: bool, repeat: int, ticks: int) -> list[dict]:
                     times["unpipelined"].append(_time_ticks(plain, x, ticks))
                 med = {k: statistics.median(v) for k, v in times.items()}
                 rows.append({"net": name, "skip": skip, "layers": fused.n_layers, "delay": fused.delay,
-                             "batch": batch, **{f"{k}_us": 1e6 * v for k, v in med.items()},
+                             "batch": batch, "flops": flop_ratio(fused), **{f"{k}_us": 1e6 * v for k, v in med.items()},
                              "speedup": med["per-layer"] / med["fused"], "max_abs_diff": err})
     return rows
 
@@ -103,15 +113,17 @@ def table(rows: list[dict], load: str, repeat: int, ticks: int) -> str:
         "",
         "Reference (temporal-skip paper, GPU): parallel layer computation 6-350% faster than sequential. "
         "`speed-up` = per-layer / fused (>1: fused is faster). `unpipelined` is the same layers as an ordinary "
-        "network (one forward pass per tick, delay 1) for scale. `max |diff|` compares fused and per-layer outputs.",
+        "network (one forward pass per tick, delay 1) for scale. `max |diff|` compares fused and per-layer outputs. "
+        "`fused flops` = multiply-adds of the fused block weights / those of the layers: on one CPU thread nothing "
+        "runs in parallel, so the fused tick only saves per-call overhead and pays for its zero blocks.",
         "",
-        "| network | skip | layers | delay | batch | fused us | per-layer us | unpipelined us | speed-up | "
-        "max abs diff |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| network | skip | layers | delay | batch | fused flops | fused us | per-layer us | unpipelined us | "
+        "speed-up | max abs diff |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in rows:
         lines.append(f"| {r['net']} | {r['skip']} | {r['layers']} | {r['delay']} | {r['batch']} | "
-                     f"{r['fused_us']:.1f} | {r['per-layer_us']:.1f} | {r['unpipelined_us']:.1f} | "
+                     f"{r['flops']:.2f}x | {r['fused_us']:.1f} | {r['per-layer_us']:.1f} | {r['unpipelined_us']:.1f} | "
                      f"{r['speedup']:.2f}x | {r['max_abs_diff']:.1e} |")
     sp = [r["speedup"] for r in rows]
     lines += ["", f"Speed-up over all rows: median {statistics.median(sp):.2f}x, range {min(sp):.2f}x-"
