@@ -27,18 +27,18 @@ def _flip_run(seed: int, skip: str, history: int) -> tuple[float, int, float]:
 
 
 @pytest.mark.slow
-def test_skip_and_history_beat_the_plain_pipeline_on_the_flip_env_and_nobody_beats_the_closed_form():
+@pytest.mark.parametrize("seed", range(3))
+def test_skip_and_history_beat_the_plain_pipeline_on_the_flip_env_and_nobody_beats_the_closed_form(seed):
     """R6's mechanism at CI size: 3 layers, p = 0.1. The plain pipeline acts 3 ticks late (best 0.756 per frame),
-    the skip + history network 1 tick late (best 0.9); 3 seeds, 12k frames each."""
-    for seed in range(3):
-        plain, d_plain, se_plain = _flip_run(seed, "none", 0)
-        skip, d_skip, se_skip = _flip_run(seed, "all", 1)
-        assert (d_plain, d_skip) == (3, 1)
-        assert skip > plain + 0.03, (seed, plain, skip)
-        assert plain > 0.6 and skip > 0.75, (seed, plain, skip)  # both learned (random play earns 0.5)
-        # no policy acting d ticks late beats (1 + (1 - 2p)^d) / 2: the delay is real
-        assert plain < best_delayed(P_FLIP, d_plain) + 3 * se_plain
-        assert skip < best_delayed(P_FLIP, d_skip) + 3 * se_skip
+    the skip + history network 1 tick late (best 0.9); 3 seeds (one test each), 12k frames per run."""
+    plain, d_plain, se_plain = _flip_run(seed, "none", 0)
+    skip, d_skip, se_skip = _flip_run(seed, "all", 1)
+    assert (d_plain, d_skip) == (3, 1)
+    assert skip > plain + 0.03, (seed, plain, skip)
+    assert plain > 0.6 and skip > 0.75, (seed, plain, skip)  # both learned (random play earns 0.5)
+    # no policy acting d ticks late beats (1 + (1 - 2p)^d) / 2: the delay is real
+    assert plain < best_delayed(P_FLIP, d_plain) + 3 * se_plain
+    assert skip < best_delayed(P_FLIP, d_skip) + 3 * se_skip
 
 
 def _minatar_args(**kw) -> ppo.Args:
