@@ -24,6 +24,7 @@ Run (the committed results)::
 
     nice .venv/bin/python analysis/realtime_minatar.py r6 --net mlp --frames 100000 --seeds 3
     nice .venv/bin/python analysis/realtime_minatar.py r6 --net cnn --games breakout --frames 100000 --seeds 3
+    nice .venv/bin/python analysis/realtime_minatar.py r6 --algo dqn --games breakout --frames 100000 --seeds 3
     nice .venv/bin/python analysis/realtime_minatar.py r5 --frames 100000 --seeds 3
     nice .venv/bin/python analysis/realtime_minatar.py r4 --frames 100000 --seeds 3
     .venv/bin/python analysis/realtime_minatar.py report
@@ -47,7 +48,7 @@ from typing import Sequence  # noqa: E402
 import numpy as np  # noqa: E402
 
 OUT = Path(__file__).resolve().parent / "results" / "realtime_minatar"
-R6_GAMES = ("breakout", "asterix", "space_invaders")
+R6_GAMES = ("breakout", "asterix", "space_invaders", "freeway")
 R5_GAMES = ("breakout", "freeway")
 R4_GAMES = ("breakout",)
 R5_DELAYS = (5, 8, 70)
@@ -62,6 +63,7 @@ PAPER = "PPO, 10M frames per run, lr 2.5e-4, clip 0.1"
 class Run:
     key: str
     args: dict
+    algo: str = "ppo"
 
 
 def _ppo_args(**kw) -> dict:
@@ -76,15 +78,18 @@ R6_NETS = {
 R6_DEPTH = {"mlp": 3, "cnn": 5}
 
 
-def r6_runs(frames: int, seeds: int, games: Sequence[str] = R6_GAMES, net: str = "mlp") -> list[Run]:
+def r6_runs(frames: int, seeds: int, games: Sequence[str] = R6_GAMES, net: str = "mlp",
+            algo: str = "ppo") -> list[Run]:
     runs = []
+    prefix = "r6" if algo == "ppo" else f"r6{algo}"
     for game in games:
         for tau in TAUS:
             for arch, skip, hist in (("plain", "none", 0), ("skip+history", "all", HISTORY)):
                 for seed in range(seeds):
-                    runs.append(Run(f"r6_{net}_{game}_tau{tau}_{arch.replace('+', '_')}_s{seed}", _ppo_args(
-                        game=game, schedule="sequential", inference_frames=tau, default_action="repeat",
-                        skip=skip, history=hist, total_frames=frames, seed=seed, **R6_NETS[net])))
+                    common = dict(game=game, schedule="sequential", inference_frames=tau, default_action="repeat",
+                                  skip=skip, history=hist, total_frames=frames, seed=seed, **R6_NETS[net])
+                    args = _ppo_args(**common) if algo == "ppo" else dict(common, checkpoint_every=2_000)
+                    runs.append(Run(f"{prefix}_{net}_{game}_tau{tau}_{arch.replace('+', '_')}_s{seed}", args, algo))
     return runs
 
 
@@ -129,7 +134,7 @@ def r4_runs(frames: int, seeds: int, games: Sequence[str] = R4_GAMES) -> list[Ru
 def _run_one(run: Run, out: Path) -> str:
     import torch
 
-    from activeq.realtime.agents import ppo
+    from activeq.realtime.agents import dqn, ppo
 
     torch.set_num_threads(1)
     dest = out / "runs" / f"{run.key}.json"
@@ -140,7 +145,8 @@ def _run_one(run: Run, out: Path) -> str:
         if k in args:
             args[k] = tuple(args[k])
     t0 = time.perf_counter()
-    res = ppo.train(ppo.Args(**args), checkpoint=out / "checkpoints" / f"{run.key}.json", progress=False)
+    algo = {"ppo": ppo, "dqn": dqn}[run.algo]
+    res = algo.train(algo.Args(**args), checkpoint=out / "checkpoints" / f"{run.key}.json", progress=False)
     full = out / "full" / f"{run.key}.json"  # every episode and update (not committed: large)
     full.parent.mkdir(parents=True, exist_ok=True)
     full.write_text(json.dumps(res.to_json()))
@@ -255,11 +261,13 @@ def _curve(results: list[dict]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return (edges[:-1] + edges[1:]) / 2, mean, se
 
 
-def report_r6(out: Path, lines: list[str], seeds: int, net: str) -> None:
+def report_r6(out: Path, lines: list[str], seeds: int, net: str, randoms: dict, algo: str = "ppo") -> None:
     import matplotlib.pyplot as plt
 
     depth = R6_DEPTH[net]
-    games = [g for g in R6_GAMES if (out / "runs" / f"r6_{net}_{g}_tau1_plain_s0.json").exists()]
+    prefix = "r6" if algo == "ppo" else f"r6{algo}"
+    tag = net if algo == "ppo" else f"{algo}_{net}"
+    games = [g for g in R6_GAMES if (out / "runs" / f"{prefix}_{net}_{g}_tau1_plain_s0.json").exists()]
     if not games:
         return
 
@@ -272,7 +280,8 @@ def report_r6(out: Path, lines: list[str], seeds: int, net: str) -> None:
         for ti, tau in enumerate(TAUS):
             finals = {}
             for arch, color in (("plain", "tab:red"), ("skip+history", "tab:blue")):
-                res = [_load(out, f"r6_{net}_{game}_tau{tau}_{arch.replace('+', '_')}_s{s}") for s in range(seeds)]
+                res = [_load(out, f"{prefix}_{net}_{game}_tau{tau}_{arch.replace('+', '_')}_s{s}")
+                       for s in range(seeds)]
                 res = [r for r in res if r is not None]
                 finals[arch] = [_final(r) for r in res]
                 if res:
@@ -295,9 +304,13 @@ def report_r6(out: Path, lines: list[str], seeds: int, net: str) -> None:
             # is at least the plain mean minus the standard error of the difference
             se_diff = math.sqrt((sp if np.isfinite(sp) else 0) ** 2 + (ss if np.isfinite(ss) else 0) ** 2)
             ok = bool(n_p and n_s and ms >= mp - se_diff)
-            verdicts.append(ok)
+            # informative only if some agent learned: its mean beats the random policy by more than its 95% interval
+            rnd = randoms.get(f"{game}_0.1", {}).get("mean", float("nan"))
+            learned = any(n > 1 and m - rnd > _t95(n) * se for m, se, n in ((mp, sp, n_p), (ms, ss, n_s)))
+            verdicts.append((ok, learned))
             rows.append(f"| {game} | {tau} | {depth * tau} | {tau} | {_fmt(mp, sp, n_p)} | {_fmt(ms, ss, n_s)} | "
-                        f"{wins}/{min(n_p, n_s)} | {'yes' if ok else 'no'} |")
+                        f"{rnd:.2f} | {wins}/{min(n_p, n_s)} | {'yes' if ok else 'no'} | "
+                        f"{'yes' if learned else 'no (nobody beat random)'} |")
         ax2 = axes2[0][gi]
         for arch, color in (("plain", "tab:red"), ("skip+history", "tab:blue")):
             if pts[arch]:
@@ -309,17 +322,21 @@ def report_r6(out: Path, lines: list[str], seeds: int, net: str) -> None:
         ax2.set_ylabel("final return (last 20% of frames)")
         ax2.legend(fontsize=8)
     fig.tight_layout()
-    fig.savefig(out / f"realtime_r6_{net}_curves.png", dpi=110)
+    fig.savefig(out / f"realtime_r6_{tag}_curves.png", dpi=110)
     fig2.tight_layout()
-    fig2.savefig(out / f"realtime_r6_{net}_delay.png", dpi=110)
+    fig2.savefig(out / f"realtime_r6_{tag}_delay.png", dpi=110)
     plt.close("all")
-    games_ok = sum(all(verdicts[i * len(TAUS):(i + 1) * len(TAUS)]) for i in range(len(games)))
+    per_game = [verdicts[i * len(TAUS):(i + 1) * len(TAUS)] for i in range(len(games))]
+    games_ok = sum(all(ok for ok, _ in g) for g in per_game)
+    informative = [g for g in per_game if any(learned for _, learned in g)]
+    informative_ok = sum(all(ok for ok, _ in g) for g in informative)
     what = ("PipelinedCNN 3 conv (8 ch) + 2 FC (64), the temporal-skip paper's MinAtar actor shape" if net == "cnn"
             else "PipelinedMLP (64, 64) on the flattened frame, 3 layers")
+    algo_text = "PPO" if algo == "ppo" else "DQN (its defaults: 4 envs, replay 50k, batch 64, Adam 2.5e-4)"
     lines += [
-        f"## R6 ({net}): temporal skip + history vs the plain pipeline (neuron execution time tau)",
+        f"## R6 ({tag}): temporal skip + history vs the plain pipeline (neuron execution time tau)",
         "",
-        f"PPO, {what}, sticky_action_prob 0.1, {seeds} seeds, "
+        f"{algo_text}, {what}, sticky_action_prob 0.1, {seeds} seeds, "
         f"{frames} frames per run ({(frames or 0) / 1e7:.1%} of the reference's 10M; reference: {PAPER}). "
         "One tick = tau frames (a sequential RealtimeEnv inference of tau frames, the output held meanwhile). "
         "Final return = mean episode return over the last 20% of the frames; ± = 95% t-interval over seeds.",
@@ -331,15 +348,17 @@ def report_r6(out: Path, lines: list[str], seeds: int, net: str) -> None:
         "mean final return >= the plain mean - the standard error of the difference. `wins` counts seeds where "
         "skip+history >= plain.",
         "",
-        "| game | tau | plain delay (frames) | skip+history delay (frames) | plain | skip+history | wins | "
-        "matches or beats |",
-        "|---|---:|---:|---:|---:|---:|---:|---|",
+        "| game | tau | plain delay (frames) | skip+history delay (frames) | plain | skip+history | random | wins | "
+        "matches or beats | informative |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---|---|",
         *rows,
         "",
-        f"**R6 ({net}) at this budget: {'holds' if games_ok >= 3 else 'does not hold'}** "
-        f"({games_ok}/{len(games)} games where skip+history matches or beats the plain pipeline at every tau; "
-        f"{sum(verdicts)}/{len(verdicts)} (game, tau) cells; the claim needs 3 games). Figures: "
-        f"`realtime_r6_{net}_curves.png`, `realtime_r6_{net}_delay.png`.",
+        f"**R6 ({tag}) at this budget: {'holds' if informative_ok >= 3 else 'does not hold'}** "
+        f"(the claim needs 3 games: skip+history matches or beats the plain pipeline at every tau in "
+        f"{informative_ok} of the {len(informative)} games where some agent learned, {games_ok}/{len(games)} games "
+        f"counting those where nobody beat the random policy; {sum(ok for ok, _ in verdicts)}/{len(verdicts)} "
+        f"(game, tau) cells). A game where neither network beats the random policy is listed but cannot support "
+        f"the claim. Figures: `realtime_r6_{tag}_curves.png`, `realtime_r6_{tag}_delay.png`.",
         "",
     ]
 
@@ -500,7 +519,9 @@ def report(out: Path, seeds: int) -> str:
              + ", ".join(f"{k}: {v['mean']:.2f} ± {1.96 * v['se']:.2f}" for k, v in sorted(randoms.items())) + ".",
              ""]
     for net in R6_NETS:
-        report_r6(out, lines, seeds, net)
+        report_r6(out, lines, seeds, net, randoms)
+    for net in R6_NETS:
+        report_r6(out, lines, seeds, net, randoms, algo="dqn")
     report_r5(out, lines, seeds, randoms)
     report_r4(out, lines, seeds)
     text = "\n".join(lines) + "\n"
@@ -516,6 +537,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--games", nargs="+", default=None)
     parser.add_argument("--net", choices=sorted(R6_NETS), default="mlp", help="r6 only: the pipelined network")
+    parser.add_argument("--algo", choices=["ppo", "dqn"], default="ppo", help="r6 only: the learning agent")
     parser.add_argument("--out", type=Path, default=OUT)
     parser.add_argument("--quiet", action="store_true")
     args = parser.parse_args(argv)
@@ -525,7 +547,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     games = {"r6": R6_GAMES, "r5": R5_GAMES, "r4": R4_GAMES}[args.what] if args.games is None else tuple(args.games)
     if args.what == "r6":
-        runs = r6_runs(args.frames, args.seeds, games, args.net)
+        runs = r6_runs(args.frames, args.seeds, games, args.net, args.algo)
     else:
         runs = {"r5": r5_runs, "r4": r4_runs}[args.what](args.frames, args.seeds, games)
     run_all(runs, args.out, args.workers, not args.quiet)
