@@ -147,6 +147,52 @@ def env_frames(info: dict[str, Any]) -> int:
     return int(info.get("env_steps", 1))
 
 
+class VectorEnvs:
+    """``num_envs`` envs played in lockstep: one batch of observations in, one action per env out, one call each.
+
+    Counts the frames played (``info["env_steps"]`` per call, summed over envs), logs every finished episode in
+    ``log`` and restarts an env when its episode ends. ``flatten`` hands an MLP its image observations flat.
+    """
+
+    def __init__(self, env_fn: EnvFn, num_envs: int, seed: int, network: str, log: EpisodeLog, frames: int = 0):
+        self.envs = [env_fn(segment_seed(seed, 0, 1000 + i)) for i in range(num_envs)]
+        self.n_actions = int(self.envs[0].action_space.n)
+        self.shape = obs_shape(self.envs[0].observation_space)
+        self.flatten = network == "mlp" and len(self.shape) == 3
+        self.net_shape = (math.prod(self.shape),) if self.flatten else self.shape
+        self.binary = np.dtype(self.envs[0].observation_space.dtype) in (np.dtype(bool), np.dtype(np.uint8))
+        self.delay = int(getattr(self.envs[0], "delay", 0))  # the RealtimeEnv's inference delay in frames
+        self.seed, self.log, self.frames = seed, log, frames
+        self._obs: list[Any] = []
+        self._ret = np.zeros(num_envs)
+        self._len = np.zeros(num_envs, dtype=np.int64)
+
+    def reset(self, segment: int) -> torch.Tensor:
+        """Start every env afresh from a seed derived from ``(seed, segment)``; returns the first observations."""
+        self._obs = [env.reset(seed=segment_seed(self.seed, segment, i))[0] for i, env in enumerate(self.envs)]
+        self._ret[:], self._len[:] = 0.0, 0
+        return obs_batch(self._obs, self.flatten)
+
+    def step(self, actions: torch.Tensor, gamma: float) -> tuple[torch.Tensor, np.ndarray, np.ndarray, np.ndarray]:
+        """One call of every env; returns the next observations, rewards, discounts ``gamma ** frames`` and ends."""
+        n = len(self.envs)
+        rew, disc, done = np.zeros(n), np.zeros(n), np.zeros(n, dtype=bool)
+        for j, a_j in enumerate(actions.tolist()):
+            o, r, term, trunc, info = self.envs[j].step(a_j)
+            f = env_frames(info)
+            self.frames += f
+            self._ret[j] += r
+            self._len[j] += f
+            rew[j], disc[j] = r, gamma ** f
+            if term or trunc:
+                done[j] = True
+                self.log.add(self.frames, self._ret[j], self._len[j])
+                self._ret[j], self._len[j] = 0.0, 0
+                o, _ = self.envs[j].reset()
+            self._obs[j] = o
+        return obs_batch(self._obs, self.flatten), rew, disc, done
+
+
 # ------------------------------------------------------------------------------------------------ networks
 @dataclass
 class NetArgs:

@@ -22,7 +22,6 @@ Raises :class:`~activeq.errors.ArgumentError` / :class:`~activeq.errors.Argument
 from __future__ import annotations
 
 import copy
-import math
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -32,9 +31,8 @@ import torch
 import torch.nn.functional as F
 
 from ..._checks import check_in_range, check_positive_int
-from ._common import (EnvArgs, EnvFn, EpisodeLog, NetArgs, TrainResult, args_dict, build_network, check_resume,
-                      env_frames, gather_windows, load_checkpoint, make_env, obs_batch, obs_shape, save_checkpoint,
-                      segment_seed)
+from ._common import (EnvArgs, EnvFn, EpisodeLog, NetArgs, TrainResult, VectorEnvs, args_dict, build_network,
+                      check_resume, gather_windows, load_checkpoint, make_env, save_checkpoint, segment_seed)
 
 
 @dataclass
@@ -117,12 +115,9 @@ def train(args: Args, *, env_fn: EnvFn | None = None, checkpoint: str | Path | N
     args.check()
     if stop_after is not None:
         check_positive_int(stop_after, "stop_after")
-    env_fn = env_fn or (lambda s: make_env(args, s))
-    envs = [env_fn(segment_seed(args.seed, 0, 1000 + i)) for i in range(args.num_envs)]
-    n_actions = int(envs[0].action_space.n)
-    shape = obs_shape(envs[0].observation_space)
-    flatten = args.network == "mlp" and len(shape) == 3
-    net_shape = (math.prod(shape),) if flatten else shape
+    log = EpisodeLog()
+    envs = VectorEnvs(env_fn or (lambda s: make_env(args, s)), args.num_envs, args.seed, args.network, log)
+    n_actions, shape = envs.n_actions, envs.shape
 
     with torch.random.fork_rng():
         torch.manual_seed(args.seed)
@@ -133,13 +128,13 @@ def train(args: Args, *, env_fn: EnvFn | None = None, checkpoint: str | Path | N
     # ------------------------------------------------------------------ replay: one column per env, a ring of rows
     B = args.num_envs
     C = args.buffer_size // B
-    binary = np.dtype(envs[0].observation_space.dtype) in (np.dtype(bool), np.dtype(np.uint8))
-    rb = {"obs": torch.zeros(C, B, *net_shape, dtype=torch.uint8 if binary else torch.float32), "last": torch.full((C, B), -1, dtype=torch.long),
+    rb = {"obs": torch.zeros(C, B, *envs.net_shape, dtype=torch.uint8 if envs.binary else torch.float32),
+          "last": torch.full((C, B), -1, dtype=torch.long),
           "pos": torch.zeros(C, B, dtype=torch.long), "act": torch.zeros(C, B, dtype=torch.long),
           "rew": torch.zeros(C, B), "disc": torch.zeros(C, B), "done": torch.zeros(C, B)}
     written = 0  # rows written so far (row r lives at r % C)
 
-    log, updates, frames, segment, seconds, n_updates = EpisodeLog(), [], 0, 0, 0.0, 0
+    updates, segment, seconds, n_updates = [], 0, 0.0, 0
     path = Path(checkpoint) if checkpoint is not None else None
     state = load_checkpoint(path) if path is not None else None
     if state is not None:
@@ -148,59 +143,45 @@ def train(args: Args, *, env_fn: EnvFn | None = None, checkpoint: str | Path | N
         target.load_state_dict(state["target"])
         optimizer.load_state_dict(state["optimizer"])
         rb = state["replay"]
-        log = EpisodeLog(**state["episodes"])
-        updates, frames, segment, seconds = state["updates"], state["frames"], state["segment"], state["seconds"]
+        log.__init__(**state["episodes"])
+        updates, envs.frames, segment, seconds = state["updates"], state["frames"], state["segment"], state["seconds"]
         n_updates, written = state["n_updates"], state["written"]
 
     back = q_net.window + q_net.history  # rows a window reaches back, plus the next row
     bar = None
     if progress:
         from tqdm.auto import tqdm
-        bar = tqdm(total=args.total_frames, initial=min(frames, args.total_frames), unit="frame", desc="dqn")
+        bar = tqdm(total=args.total_frames, initial=min(envs.frames, args.total_frames), unit="frame", desc="dqn")
     t_start = time.perf_counter() - seconds
     losses: list[float] = []
 
-    while frames < args.total_frames and (stop_after is None or segment < stop_after):
+    while envs.frames < args.total_frames and (stop_after is None or segment < stop_after):
         # ------------------------------------------------------------------ a segment: fresh envs and samplers
         gen = torch.Generator().manual_seed(segment_seed(args.seed, segment, 999))
-        observations = [env.reset(seed=segment_seed(args.seed, segment, i))[0] for i, env in enumerate(envs)]
-        x = obs_batch(observations, flatten)
+        x = envs.reset(segment)
         last = torch.full((B,), -1, dtype=torch.long)
         pos = torch.zeros(B, dtype=torch.long)
-        ep_ret, ep_len = np.zeros(B), np.zeros(B, dtype=np.int64)
         q_net.reset()
         seg_end = (n_updates // args.checkpoint_every + 1) * args.checkpoint_every
         tick = 0
 
-        while frames < args.total_frames and n_updates < seg_end:
+        while envs.frames < args.total_frames and n_updates < seg_end:
             # -------------------------------------------------------------- act: one tick, epsilon-greedy
             row = written % C
             rb["obs"][row], rb["last"][row], rb["pos"][row] = x.to(rb["obs"].dtype), last, pos
             q_values = q_net.step(x, last if q_net.history else None)
             slope = (args.end_e - args.start_e) / max(1.0, args.exploration_fraction * args.total_frames)
+            frames = envs.frames
             epsilon = max(args.end_e, args.start_e + slope * frames) if frames >= args.learning_starts else 1.0
             explore = torch.rand(B, generator=gen) < epsilon
             a = torch.where(explore, torch.randint(0, n_actions, (B,), generator=gen), q_values.argmax(1))
-            rew, disc, done_np = np.zeros(B), np.zeros(B), np.zeros(B, dtype=bool)
-            for j, a_j in enumerate(a.tolist()):
-                o, r, term, trunc, info = envs[j].step(a_j)
-                f = env_frames(info)
-                frames += f
-                ep_ret[j] += r
-                ep_len[j] += f
-                rew[j], disc[j] = r, args.gamma ** f
-                if term or trunc:
-                    done_np[j] = True
-                    log.add(frames, ep_ret[j], ep_len[j])
-                    ep_ret[j], ep_len[j] = 0.0, 0
-                    o, _ = envs[j].reset()
-                observations[j] = o
+            x, rew, disc, done_np = envs.step(a, args.gamma)
+            frames = envs.frames
             done = torch.from_numpy(done_np)
             rb["rew"][row] = torch.from_numpy(rew)
             rb["disc"][row] = torch.from_numpy(disc)
             rb["act"][row], rb["done"][row] = a, done.float()
             written += 1
-            x = obs_batch(observations, flatten)
             last = torch.where(done, -1, a)
             pos = torch.where(done, 0, pos + 1)
             if done.any():
@@ -246,13 +227,13 @@ def train(args: Args, *, env_fn: EnvFn | None = None, checkpoint: str | Path | N
             losses = []
         segment += 1
         if path is not None:
-            save_checkpoint(path, {"args": args_dict(args), "segment": segment, "frames": frames,
+            save_checkpoint(path, {"args": args_dict(args), "segment": segment, "frames": envs.frames,
                                    "n_updates": n_updates, "written": written, "q_net": q_net.state_dict(),
                                    "target": target.state_dict(), "optimizer": optimizer.state_dict(),
                                    "replay": rb, "episodes": asdict(log), "updates": updates,
                                    "seconds": time.perf_counter() - t_start})
     if bar is not None:
-        bar.update(min(frames, args.total_frames) - bar.n)
+        bar.update(min(envs.frames, args.total_frames) - bar.n)
         bar.close()
-    env_delay = int(getattr(envs[0], "delay", 0))
-    return TrainResult(args_dict(args), log, updates, frames, q_net.delay, env_delay, time.perf_counter() - t_start)
+    return TrainResult(args_dict(args), log, updates, envs.frames, q_net.delay, envs.delay,
+                       time.perf_counter() - t_start)

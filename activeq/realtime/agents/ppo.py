@@ -25,7 +25,6 @@ Raises :class:`~activeq.errors.ArgumentError` / :class:`~activeq.errors.Argument
 
 from __future__ import annotations
 
-import math
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -37,9 +36,8 @@ import torch.nn.functional as F
 
 from ..._checks import check_in_range, check_positive_int
 from ...errors import ArgumentError
-from ._common import (EnvArgs, EnvFn, EpisodeLog, NetArgs, TrainResult, args_dict, build_network, check_resume,
-                      env_frames, gather_windows, load_checkpoint, make_env, obs_batch, obs_shape, save_checkpoint,
-                      segment_seed)
+from ._common import (EnvArgs, EnvFn, EpisodeLog, NetArgs, TrainResult, VectorEnvs, args_dict, build_network,
+                      check_resume, gather_windows, load_checkpoint, make_env, save_checkpoint, segment_seed)
 
 
 @dataclass
@@ -124,12 +122,9 @@ def train(args: Args, *, env_fn: EnvFn | None = None, checkpoint: str | Path | N
     args.check()
     if stop_after is not None:
         check_positive_int(stop_after, "stop_after")
-    env_fn = env_fn or (lambda s: make_env(args, s))
-    envs = [env_fn(segment_seed(args.seed, 0, 1000 + i)) for i in range(args.num_envs)]
-    n_actions = int(envs[0].action_space.n)
-    shape = obs_shape(envs[0].observation_space)
-    flatten = args.network == "mlp" and len(shape) == 3
-    net_shape = (math.prod(shape),) if flatten else shape
+    log = EpisodeLog()
+    envs = VectorEnvs(env_fn or (lambda s: make_env(args, s)), args.num_envs, args.seed, args.network, log)
+    n_actions, shape = envs.n_actions, envs.shape
 
     # ------------------------------------------------------------------ networks and optimiser
     with torch.random.fork_rng():
@@ -144,7 +139,7 @@ def train(args: Args, *, env_fn: EnvFn | None = None, checkpoint: str | Path | N
                                  eps=1e-5, foreach=True)
 
     # ------------------------------------------------------------------ resume
-    log, updates, frames, segment, seconds = EpisodeLog(), [], 0, 0, 0.0
+    updates, segment, seconds = [], 0, 0.0
     path = Path(checkpoint) if checkpoint is not None else None
     state = load_checkpoint(path) if path is not None else None
     if state is not None:
@@ -152,8 +147,8 @@ def train(args: Args, *, env_fn: EnvFn | None = None, checkpoint: str | Path | N
         actor.load_state_dict(state["actor"])
         critic.load_state_dict(state["critic"])
         optimizer.load_state_dict(state["optimizer"])
-        log = EpisodeLog(**state["episodes"])
-        updates, frames, segment, seconds = state["updates"], state["frames"], state["segment"], state["seconds"]
+        log.__init__(**state["episodes"])
+        updates, envs.frames, segment, seconds = state["updates"], state["frames"], state["segment"], state["seconds"]
 
     B, T = args.num_envs, args.num_steps
     P = max(actor.window + actor.history - 2, args.critic_history - 1, 0)  # ticks a window reaches back
@@ -162,26 +157,24 @@ def train(args: Args, *, env_fn: EnvFn | None = None, checkpoint: str | Path | N
     bar = None
     if progress:
         from tqdm.auto import tqdm
-        bar = tqdm(total=args.total_frames, initial=min(frames, args.total_frames), unit="frame", desc="ppo")
+        bar = tqdm(total=args.total_frames, initial=min(envs.frames, args.total_frames), unit="frame", desc="ppo")
     t_start = time.perf_counter() - seconds
 
-    while frames < args.total_frames and (stop_after is None or segment < stop_after):
+    while envs.frames < args.total_frames and (stop_after is None or segment < stop_after):
         # ------------------------------------------------------------------ a segment: fresh envs and sampler
         gen = torch.Generator().manual_seed(segment_seed(args.seed, segment, 999))
-        observations = [env.reset(seed=segment_seed(args.seed, segment, i))[0] for i, env in enumerate(envs)]
-        x = obs_batch(observations, flatten)
+        x = envs.reset(segment)
         last = torch.full((B,), -1, dtype=torch.long)
         pos = torch.zeros(B, dtype=torch.long)
-        ep_ret, ep_len = np.zeros(B), np.zeros(B, dtype=np.int64)
         actor.reset()
-        obs_buf = torch.zeros(L, B, *net_shape)
+        obs_buf = torch.zeros(L, B, *envs.net_shape)
         last_buf = torch.full((L, B), -1, dtype=torch.long)
         pos_buf = torch.zeros(L, B, dtype=torch.long)
 
         for _ in range(args.checkpoint_every):
-            if frames >= args.total_frames:
+            if envs.frames >= args.total_frames:
                 break
-            lr = args.learning_rate * (max(0.0, 1.0 - frames / args.total_frames) if args.anneal_lr else 1.0)
+            lr = args.learning_rate * (max(0.0, 1.0 - envs.frames / args.total_frames) if args.anneal_lr else 1.0)
             for g in optimizer.param_groups:
                 g["lr"] = lr
             act_buf = torch.zeros(T, B, dtype=torch.long)
@@ -196,22 +189,8 @@ def train(args: Args, *, env_fn: EnvFn | None = None, checkpoint: str | Path | N
                 logp_all = F.log_softmax(logits, dim=-1)
                 a = torch.multinomial(logp_all.exp(), 1, generator=gen).squeeze(1)
                 act_buf[i], logp_buf[i] = a, logp_all.gather(1, a[:, None]).squeeze(1)
-                rew, disc, done_i = rew_np[i], disc_np[i], done_np[i]
-                for j, a_j in enumerate(a.tolist()):
-                    o, r, term, trunc, info = envs[j].step(a_j)
-                    f = env_frames(info)
-                    frames += f
-                    ep_ret[j] += r
-                    ep_len[j] += f
-                    rew[j], disc[j] = r, args.gamma ** f
-                    if term or trunc:
-                        done_i[j] = True
-                        log.add(frames, ep_ret[j], ep_len[j])
-                        ep_ret[j], ep_len[j] = 0.0, 0
-                        o, _ = envs[j].reset()
-                    observations[j] = o
-                done = torch.from_numpy(done_i.copy())
-                x = obs_batch(observations, flatten)
+                x, rew_np[i], disc_np[i], done_np[i] = envs.step(a, args.gamma)
+                done = torch.from_numpy(done_np[i].copy())
                 last = torch.where(done, -1, a)
                 pos = torch.where(done, 0, pos + 1)
                 if done.any():
@@ -271,26 +250,26 @@ def train(args: Args, *, env_fn: EnvFn | None = None, checkpoint: str | Path | N
                                       ((ratio - 1) - log_ratio).mean().item(),
                                       ((ratio - 1).abs() > args.clip_coef).float().mean().item()])
             mean = np.mean(stats, axis=0)
-            updates.append({"frames": frames, "lr": lr, "pg_loss": mean[0], "v_loss": mean[1], "entropy": mean[2],
+            updates.append({"frames": envs.frames, "lr": lr, "pg_loss": mean[0], "v_loss": mean[1], "entropy": mean[2],
                             "approx_kl": mean[3], "clipfrac": mean[4], "unroll_check": check})
             # carry the ticks the next rollout's windows reach back to (and its first tick)
             obs_buf[:P + 1] = obs_buf[T:].clone()
             last_buf[:P + 1] = last_buf[T:].clone()
             pos_buf[:P + 1] = pos_buf[T:].clone()
             if bar is not None:
-                bar.update(min(frames, args.total_frames) - bar.n)
+                bar.update(min(envs.frames, args.total_frames) - bar.n)
                 if log.returns:
                     bar.set_postfix(ret=f"{np.mean(log.returns[-20:]):.2f}")
         segment += 1
         if path is not None:
-            save_checkpoint(path, {"args": args_dict(args), "segment": segment, "frames": frames,
+            save_checkpoint(path, {"args": args_dict(args), "segment": segment, "frames": envs.frames,
                                    "actor": actor.state_dict(), "critic": critic.state_dict(),
                                    "optimizer": optimizer.state_dict(), "episodes": asdict(log),
                                    "updates": updates, "seconds": time.perf_counter() - t_start})
     if bar is not None:
         bar.close()
-    env_delay = int(getattr(envs[0], "delay", 0))
-    return TrainResult(args_dict(args), log, updates, frames, actor.delay, env_delay, time.perf_counter() - t_start)
+    return TrainResult(args_dict(args), log, updates, envs.frames, actor.delay, envs.delay,
+                       time.perf_counter() - t_start)
 
 
 def main(argv: list[str] | None = None) -> Any:  # pragma: no cover - a thin command-line front
