@@ -238,7 +238,7 @@ def _env_proc(env_fn, cfg, t0, ready, ring, slot, replay, log, stop, parent, don
         ring.publish(k, obs)
         clock.wait_until_abs(T0 + k * cfg.tau_m + g)
         t_take = time.perf_counter() - T0
-        got = slot.take()
+        got = slot.take(deadline=T0 + k * cfg.tau_m + g)  # only what was published by step k's nominal time
         a, src = (cfg.default_action, -1) if got is None else (got[0], got[1])
         nxt, r, term, trunc, _ = env.step(a)
         acts[k], srcs[k], rews[k], times[k] = a, src, r, t_take
