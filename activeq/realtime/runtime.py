@@ -267,7 +267,6 @@ def _worker_proc(i, cfg, t0, ready, ring, slot, weights, model_fn, act_fn, stop,
         seen = weights.pull(local, -2)
     T0 = _start_time(t0, ready, stop, parent)
     next_start = T0 + offsets[i]
-    seen_shift = shift.value
     while _alive(stop, parent):
         clock.wait_until_abs(next_start)
         if not _alive(stop, parent):
@@ -283,22 +282,24 @@ def _worker_proc(i, cfg, t0, ready, ring, slot, weights, model_fn, act_fn, stop,
                 q = local(torch.as_tensor(obs)[None])
             a = int(rng.integers(q.shape[1])) if rng.random() < cfg.epsilon else int(q.argmax(dim=1)[0])
         else:
-            read = time.perf_counter()
             a = int(act_fn(obs, j)) if act_fn is not None else cfg.default_action
-            # sleep-emulated inference: it lasts tau_theta from the moment the observation was read (a worker woken
-            # late may have read a newer observation; its action must not be ready before tau_theta after it)
-            clock.wait_until_abs(read + cfg.tau_theta)
+            # sleep-emulated inference: it lasts tau_theta from the nominal time of the observation it read (a worker
+            # woken late may have read a newer observation; its action must not be ready before tau_theta after it)
+            clock.wait_until_abs(max(start, T0 + j * cfg.tau_m) + cfg.tau_theta)
         clock.wait_until_abs(start + pad)
         slot.publish(a, j, i)
         finish = time.perf_counter()
-        planned = start + pad + (shift.value - seen_shift)
-        if pad > 0 and finish > planned + _guard(cfg):  # overrun: shift every grid from its next cycle on
+        if pad <= 0:
+            next_start = finish
+            continue
+        if finish > start + pad + _guard(cfg):  # overrun: shift every worker's grid by whole env steps
             overruns.add(1)
             with shift.get_lock():
-                shift.value += finish - planned
-            planned = finish
-        seen_shift = shift.value
-        next_start = max(planned, finish) if pad > 0 else finish
+                shift.value += math.ceil((finish - start - pad) / cfg.tau_m - 1e-9) * cfg.tau_m
+        # the next start on this worker's grid (offset_i + m * pad, shifted): spacing between workers is kept
+        grid = T0 + offsets[i] + shift.value
+        m = math.ceil((max(finish - _guard(cfg), start + pad) - grid) / pad - 1e-9)
+        next_start = grid + m * pad
 
 
 def _learner_proc(i, cfg, t0, ready, replay, weights, model_fn, loss_fn, stop, parent, updates, losses) -> None:
