@@ -107,7 +107,8 @@ class RuntimeResult:
     """What a run did. Per env step: ``actions``, ``source`` (the step whose observation the action was computed on,
     -1 for β), ``rewards``, ``tick_times`` (seconds since time 0 at which the step took its action). Counters:
     ``published``/``lost`` actions, ``overruns``, ``learner_updates``, ``weight_version``; ``stopped_by`` is
-    ``"steps"`` or ``"time_limit"``."""
+    ``"steps"`` or ``"time_limit"``. ``published`` and ``lost`` are counted up to the last env step when the run
+    completed its steps (workers still publishing while they stop are not counted)."""
 
     config: RuntimeConfig
     actions: np.ndarray
@@ -224,7 +225,7 @@ def _raise_priority(cfg: RuntimeConfig) -> None:
             pass
 
 
-def _env_proc(env_fn, cfg, t0, ready, ring, slot, replay, log, stop, parent, done_flag) -> None:
+def _env_proc(env_fn, cfg, t0, ready, ring, slot, replay, log, stop, parent, done_flag, end_counts) -> None:
     _raise_priority(cfg)
     clock = WallClock()
     env = env_fn()
@@ -249,6 +250,8 @@ def _env_proc(env_fn, cfg, t0, ready, ring, slot, replay, log, stop, parent, don
             obs, _ = env.reset()
         k += 1
         done_flag.value = k
+        if k == cfg.steps:  # counters as of the last step (workers may still publish before they see the stop)
+            end_counts[0], end_counts[1] = slot.published, slot.lost
     stop.set()
 
 
@@ -401,7 +404,9 @@ def run_realtime(env_fn: Callable[[], Any], config: RuntimeConfig, *, model_fn: 
     t0 = ctx.RawValue("d", 0.0)
     ready = AtomicCounter(ctx)
     procs: list[tuple[str, Any]] = []
-    specs = [("env", _env_proc, (env_fn, cfg, t0, ready, ring, slot, replay, log, stop, parent, done_steps))]
+    end_counts = ctx.RawArray("q", [-1, -1])
+    specs = [("env", _env_proc, (env_fn, cfg, t0, ready, ring, slot, replay, log, stop, parent, done_steps,
+                                 end_counts))]
     specs += [(f"worker {i}", _worker_proc, (i, cfg, t0, ready, ring, slot, weights, model_fn, act_fn, stop, parent,
                                              shift, overruns)) for i in range(cfg.workers)]
     specs += [(f"learner {i}", _learner_proc, (i, cfg, t0, ready, replay, weights, model_fn, loss_fn or dqn_loss(),
@@ -443,7 +448,8 @@ def run_realtime(env_fn: Callable[[], Any], config: RuntimeConfig, *, model_fn: 
         pass
     n = int(done_steps.value)
     result = RuntimeResult(cfg, log[0][:n].copy(), log[1][:n].copy(), log[2][:n].copy(), log[3][:n].copy(),
-                           slot.published, slot.lost, overruns.value, updates.value,
+                           end_counts[0] if end_counts[0] >= 0 else slot.published,
+                           end_counts[1] if end_counts[1] >= 0 else slot.lost, overruns.value, updates.value,
                            weights.version if weights is not None else 0, losses.copy(), stopped_by,
                            float(max(0.0, time.perf_counter() - T0)) if T0 < math.inf else 0.0, {"model": weights.model if weights is not None else None})
     if failure is not None:
