@@ -7,7 +7,7 @@ PIP := $(BIN)/python -m pip
 PIPFLAGS := -q -c constraints.txt
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: demo test bench clean
+.PHONY: demo test bench docs clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,11 @@ demo: $(VENV)/.stamp-base
 
 test: $(VENV)/.stamp-test
 	$(BIN)/python -m pytest -n 2 --durations=15
+
+# the documentation site (Sphinx, warnings as errors; notebooks executed once and cached by jupyter-cache)
+docs: $(VENV)/.stamp-test
+	$(BIN)/python -m sphinx -W --keep-going -b html -t full -D nb_execution_mode=cache docs build/docs/html -d build/docs/doctrees
+	@echo "open build/docs/html/index.html"
 
 bench: $(VENV)/.stamp-bench
 	$(BIN)/python benchmarks/run_all.py

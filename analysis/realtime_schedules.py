@@ -127,10 +127,11 @@ def main(argv: Sequence[str] | None = None) -> int:
              v["interval_p99_abs_dev_ms"], v["load_1min"]] for v in wall.values()]
     lines += [table(["tau_theta", "workers", "steps", "action rate", "reference", "staleness", "lost", "overruns",
                      "median |dt-tau_M| ms", "p99 ms", "load"], rows, ".4g"), "```", "",
-              "On the wall clock an action is lost whenever a process wakes more than τ_M/2 (8.4 ms) late, so the "
-              "full-rate rows (N = N*) are the ones a loaded machine degrades; the `load` column is the 1-minute load "
-              "average of this 2-core machine when the row was measured. Rerun with the wall rows deleted from the "
-              "JSON to measure again.", "",
+              "Wall-clock semantics: step k's observation is published at T0 + (k - 1/4) τ_M, the env takes the slot "
+              "at T0 + (k + 1/2) τ_M and only actions published by then; a worker would lose its action only if it woke "
+              "more than τ_M/2 late. `lost` counts actions overwritten before the last env step; `load` is the 1-minute "
+              "load average of this shared 2-core machine when the row was measured. Rerun with the wall rows deleted "
+              "from the JSON to measure again.", "",
               "## R2: N* and the sequential action rate (both conventions)", "", "```"]
     lines += [table(["delay (frames)", "N*", "issue's N*", "reference runs' inference processes",
                      "sequential 1/d (ours, measured)", "reference 1/(1+d)"],

@@ -14,8 +14,8 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
-from .._checks import check_positive_int
-from ..errors import ArgumentError, ArgumentTypeError, ConvergenceWarning
+from .._checks import check_choice, check_positive_int, show
+from ..errors import ArgumentError, ArgumentTypeError, CatalogError, ConvergenceWarning
 from ..games import IteratedGame, NormalFormGame, StochasticGame, load_game
 from .best_response import active_best_response
 from .equilibrium import active_equilibrium
@@ -110,7 +110,10 @@ def _aligned(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
 
 def _as_game(game: Any) -> tuple[str, NormalFormGame | None, StochasticGame]:
     if isinstance(game, str):
-        game = load_game(game)
+        try:
+            game = load_game(game)
+        except CatalogError as exc:
+            raise CatalogError(f"game: {exc}") from None
     if isinstance(game, IteratedGame):
         return game.name or "iterated game", game.stage, game
     if isinstance(game, NormalFormGame):
@@ -138,13 +141,17 @@ def compare(game: Any, opponents: Sequence[str] = DEFAULT_OPPONENTS, *, baseline
     name, stage, sg = _as_game(game)
     if sg.num_players != 2:
         raise ArgumentError(f"compare handles 2-player games, {name!r} has {sg.num_players} players")
-    if agent not in (0, 1):
-        raise ArgumentError(f"agent must be 0 or 1, got {agent!r}")
+    agent = check_choice(agent, "agent", (0, 1))
     steps = check_positive_int(steps, "steps", minimum=10)
     chains = check_positive_int(chains, "chains", minimum=2)
-    for o in list(opponents) + list(baselines):
-        if o not in LEARNERS:
-            raise ArgumentError(f"unknown learner {o!r}; known: {', '.join(sorted(LEARNERS))}")
+    for field, names in (("opponents", opponents), ("baselines", baselines)):
+        if isinstance(names, str) or not isinstance(names, (list, tuple)):
+            raise ArgumentError(f"{field} must be a list of learner names, got {show(names)}")
+        for o in names:
+            if not isinstance(o, str) or o not in LEARNERS:
+                raise ArgumentError(f"{field}: unknown learner {show(o)}; known: {', '.join(sorted(LEARNERS))}")
+    if search is not None and (not isinstance(search, dict) or not all(isinstance(k, str) for k in search)):
+        raise ArgumentError(f"search must be a dict of active_best_response options (or None), got {show(search)}")
     other = 1 - agent
     search = dict(population=16, generations=3, chains=2, steps=400, eval_chains=8, restarts=8, iterations=20) | \
         dict(search or {})

@@ -24,3 +24,6 @@ __all__ = ["solve", "Equilibrium", "is_nash", "regrets", "nash_conv", "make_equi
 __all__ += ["qre", "QuantalResponseEquilibrium", "correlated", "CorrelatedEquilibrium", "incentive_matrix",
             "max_incentive"]
 __all__ += ["stochastic"]
+# equilibrium components of 2-player games (maximal Nash subsets)
+from .components import Components, NashSubset, components  # noqa: E402
+__all__ += ["components", "Components", "NashSubset"]

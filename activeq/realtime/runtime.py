@@ -107,7 +107,8 @@ class RuntimeResult:
     """What a run did. Per env step: ``actions``, ``source`` (the step whose observation the action was computed on,
     -1 for β), ``rewards``, ``tick_times`` (seconds since time 0 at which the step took its action). Counters:
     ``published``/``lost`` actions, ``overruns``, ``learner_updates``, ``weight_version``; ``stopped_by`` is
-    ``"steps"`` or ``"time_limit"``."""
+    ``"steps"`` or ``"time_limit"``. ``published`` and ``lost`` are counted up to the last env step when the run
+    completed its steps (workers still publishing while they stop are not counted)."""
 
     config: RuntimeConfig
     actions: np.ndarray
@@ -224,7 +225,7 @@ def _raise_priority(cfg: RuntimeConfig) -> None:
             pass
 
 
-def _env_proc(env_fn, cfg, t0, ready, ring, slot, replay, log, stop, parent, done_flag) -> None:
+def _env_proc(env_fn, cfg, t0, ready, ring, slot, replay, log, stop, parent, done_flag, end_counts) -> None:
     _raise_priority(cfg)
     clock = WallClock()
     env = env_fn()
@@ -238,7 +239,7 @@ def _env_proc(env_fn, cfg, t0, ready, ring, slot, replay, log, stop, parent, don
         ring.publish(k, obs)
         clock.wait_until_abs(T0 + k * cfg.tau_m + g)
         t_take = time.perf_counter() - T0
-        got = slot.take()
+        got = slot.take(deadline=T0 + k * cfg.tau_m + g)  # only what was published by step k's nominal time
         a, src = (cfg.default_action, -1) if got is None else (got[0], got[1])
         nxt, r, term, trunc, _ = env.step(a)
         acts[k], srcs[k], rews[k], times[k] = a, src, r, t_take
@@ -249,6 +250,8 @@ def _env_proc(env_fn, cfg, t0, ready, ring, slot, replay, log, stop, parent, don
             obs, _ = env.reset()
         k += 1
         done_flag.value = k
+        if k == cfg.steps:  # counters as of the last step (workers may still publish before they see the stop)
+            end_counts[0], end_counts[1] = slot.published, slot.lost
     stop.set()
 
 
@@ -267,7 +270,6 @@ def _worker_proc(i, cfg, t0, ready, ring, slot, weights, model_fn, act_fn, stop,
         seen = weights.pull(local, -2)
     T0 = _start_time(t0, ready, stop, parent)
     next_start = T0 + offsets[i]
-    seen_shift = shift.value
     while _alive(stop, parent):
         clock.wait_until_abs(next_start)
         if not _alive(stop, parent):
@@ -283,22 +285,24 @@ def _worker_proc(i, cfg, t0, ready, ring, slot, weights, model_fn, act_fn, stop,
                 q = local(torch.as_tensor(obs)[None])
             a = int(rng.integers(q.shape[1])) if rng.random() < cfg.epsilon else int(q.argmax(dim=1)[0])
         else:
-            read = time.perf_counter()
             a = int(act_fn(obs, j)) if act_fn is not None else cfg.default_action
-            # sleep-emulated inference: it lasts tau_theta from the moment the observation was read (a worker woken
-            # late may have read a newer observation; its action must not be ready before tau_theta after it)
-            clock.wait_until_abs(read + cfg.tau_theta)
+            # sleep-emulated inference: it lasts tau_theta from the nominal time of the observation it read (a worker
+            # woken late may have read a newer observation; its action must not be ready before tau_theta after it)
+            clock.wait_until_abs(max(start, T0 + j * cfg.tau_m) + cfg.tau_theta)
         clock.wait_until_abs(start + pad)
         slot.publish(a, j, i)
         finish = time.perf_counter()
-        planned = start + pad + (shift.value - seen_shift)
-        if pad > 0 and finish > planned + _guard(cfg):  # overrun: shift every grid from its next cycle on
+        if pad <= 0:
+            next_start = finish
+            continue
+        if finish > start + pad + _guard(cfg):  # overrun: shift every worker's grid by whole env steps
             overruns.add(1)
             with shift.get_lock():
-                shift.value += finish - planned
-            planned = finish
-        seen_shift = shift.value
-        next_start = max(planned, finish) if pad > 0 else finish
+                shift.value += math.ceil((finish - start - pad) / cfg.tau_m - 1e-9) * cfg.tau_m
+        # the next start on this worker's grid (offset_i + m * pad, shifted): spacing between workers is kept
+        grid = T0 + offsets[i] + shift.value
+        m = math.ceil((max(finish - _guard(cfg), start + pad) - grid) / pad - 1e-9)
+        next_start = grid + m * pad
 
 
 def _learner_proc(i, cfg, t0, ready, replay, weights, model_fn, loss_fn, stop, parent, updates, losses) -> None:
@@ -400,7 +404,9 @@ def run_realtime(env_fn: Callable[[], Any], config: RuntimeConfig, *, model_fn: 
     t0 = ctx.RawValue("d", 0.0)
     ready = AtomicCounter(ctx)
     procs: list[tuple[str, Any]] = []
-    specs = [("env", _env_proc, (env_fn, cfg, t0, ready, ring, slot, replay, log, stop, parent, done_steps))]
+    end_counts = ctx.RawArray("q", [-1, -1])
+    specs = [("env", _env_proc, (env_fn, cfg, t0, ready, ring, slot, replay, log, stop, parent, done_steps,
+                                 end_counts))]
     specs += [(f"worker {i}", _worker_proc, (i, cfg, t0, ready, ring, slot, weights, model_fn, act_fn, stop, parent,
                                              shift, overruns)) for i in range(cfg.workers)]
     specs += [(f"learner {i}", _learner_proc, (i, cfg, t0, ready, replay, weights, model_fn, loss_fn or dqn_loss(),
@@ -442,7 +448,8 @@ def run_realtime(env_fn: Callable[[], Any], config: RuntimeConfig, *, model_fn: 
         pass
     n = int(done_steps.value)
     result = RuntimeResult(cfg, log[0][:n].copy(), log[1][:n].copy(), log[2][:n].copy(), log[3][:n].copy(),
-                           slot.published, slot.lost, overruns.value, updates.value,
+                           end_counts[0] if end_counts[0] >= 0 else slot.published,
+                           end_counts[1] if end_counts[1] >= 0 else slot.lost, overruns.value, updates.value,
                            weights.version if weights is not None else 0, losses.copy(), stopped_by,
                            float(max(0.0, time.perf_counter() - T0)) if T0 < math.inf else 0.0, {"model": weights.model if weights is not None else None})
     if failure is not None:

@@ -21,6 +21,7 @@ Raises :class:`activeq.errors.RealtimeError` for a bad capacity or shape.
 from __future__ import annotations
 
 import multiprocessing as mp
+import time
 from typing import Any
 
 import numpy as np
@@ -92,9 +93,14 @@ class ActionSlot:
     """Where inference workers publish actions and the env takes them.
 
     ``kind="latest"``: one slot; a publish over an unconsumed action replaces it and counts it in ``lost``.
-    ``kind="fifo"``: a queue of ``capacity`` actions taken in publish order (a publish into a full queue is counted
-    in ``lost``). ``take()`` returns ``(action, source_step, worker)`` or None and empties what it took, atomically.
+    ``kind="fifo"``: a queue of ``capacity`` actions taken in publish order (a publish into a full queue drops the
+    oldest and counts it in ``lost``). Every action carries its publish time (``time.perf_counter``); ``take(deadline)``
+    returns ``(action, source_step, worker)`` for the oldest action published by ``deadline`` (or None) and empties
+    what it took, atomically. The deadline keeps the virtual clock's order even when the env process runs late: an
+    action published after step k's nominal time waits for step k + 1.
     """
+
+    FIELDS = 4
 
     def __init__(self, kind: str = "latest", capacity: int = 64, ctx: Any = None):
         if kind not in ("latest", "fifo"):
@@ -103,10 +109,12 @@ class ActionSlot:
         self.kind = kind
         self.capacity = 1 if kind == "latest" else max(1, int(capacity))
         self._lock = ctx.Lock()
-        self._data = ctx.RawArray("q", 3 * self.capacity)
+        self._data = ctx.RawArray("q", self.FIELDS * self.capacity)  # action, source, worker, publish time (ns)
         self._state = ctx.RawArray("q", 4)  # head, count, published, lost
 
-    def publish(self, action: int, source: int, worker: int) -> None:
+    def publish(self, action: int, source: int, worker: int, t: float | None = None) -> None:
+        stamp = time.perf_counter_ns() if t is None else int(t * 1e9)
+        F = self.FIELDS
         with self._lock:
             st, d = self._state, self._data
             head, count, cap = st[0], st[1], self.capacity
@@ -116,16 +124,20 @@ class ActionSlot:
                 head = (head + 1) % cap
                 count -= 1
             pos = (head + count) % cap
-            d[3 * pos], d[3 * pos + 1], d[3 * pos + 2] = int(action), int(source), int(worker)
+            d[F * pos], d[F * pos + 1], d[F * pos + 2], d[F * pos + 3] = int(action), int(source), int(worker), stamp
             st[0], st[1] = head, count + 1
 
-    def take(self) -> tuple[int, int, int] | None:
+    def take(self, deadline: float | None = None) -> tuple[int, int, int] | None:
+        limit = None if deadline is None else int(deadline * 1e9)
+        F = self.FIELDS
         with self._lock:  # read and empty in one critical section: no check-then-reset race
             st, d = self._state, self._data
             if st[1] == 0:
                 return None
             h = st[0]
-            got = (int(d[3 * h]), int(d[3 * h + 1]), int(d[3 * h + 2]))
+            if limit is not None and d[F * h + 3] > limit:
+                return None
+            got = (int(d[F * h]), int(d[F * h + 1]), int(d[F * h + 2]))
             st[0] = (h + 1) % self.capacity
             st[1] -= 1
             return got

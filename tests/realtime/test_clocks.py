@@ -28,8 +28,8 @@ def test_wall_clock_waits_until_the_deadline():
     clock = WallClock()
     clock.start()
     late = clock.wait_until(0.02)
-    assert clock.now() >= 0.02
-    assert late < 0.005
+    assert clock.now() >= 0.02  # never early
+    assert late < 0.05  # and not much late (a loaded shared machine can delay any wake-up by some ms)
 
 
 def test_virtual_clock_jumps_and_never_goes_back():

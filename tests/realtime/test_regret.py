@@ -76,7 +76,7 @@ def test_default_actions_in_the_exact_terms(beta):
 def test_empirical_terms_match_the_exact_ones(schedule, workers, d):
     mdp = flip_mdp(0.15)
     exact = regret_decomposition(mdp, 1.0, float(d), workers, schedule)
-    emp = empirical_regret(mdp, 1.0, float(d), workers, schedule, steps=3000, seeds=4, seed=1,
+    emp = empirical_regret(mdp, 1.0, float(d), workers, schedule, steps=2000, seeds=4, seed=1,
                            policy=lambda s: 1 + s)
     for key in ("delayed_gain", "scheduled_gain", "inaction", "delay", "total"):
         half = emp.ci[key] if key in emp.ci else emp.ci[key.replace("_gain", "") + "_gain"]

@@ -147,3 +147,11 @@ def test_bad_slot_and_capacity():
         ActionSlot("stack", ctx=CTX)
     with pytest.raises(RealtimeError, match="capacity"):
         ObservationRing((2,), 1, CTX)
+
+
+def test_action_slot_deadline_keeps_late_publishes_for_the_next_step():
+    slot = ActionSlot("latest", ctx=CTX)
+    slot.publish(3, 10, 0, t=5.0)
+    assert slot.take(deadline=4.9) is None  # published after this step's nominal time: not yet
+    assert slot.take(deadline=5.0) == (3, 10, 0)
+    assert slot.take(deadline=6.0) is None

@@ -4,7 +4,7 @@ Subcommands (every one takes ``--json``; those that sample take ``--seed``):
 
 * ``schedule``: simulate one schedule on the virtual clock (action rate, staleness, lost actions);
 * ``sweep``: action rate against the number of workers, staggered and unstaggered, beside min(1, N τ_M/τ_θ);
-* ``nstar``: N* = ⌈τ_θ/τ_M⌉ and the sequential action rate for inference delays given in env steps;
+* ``nstar``: ``N* = ⌈τ_θ/τ_M⌉`` and the sequential action rate for inference delays given in env steps;
 * ``regret``: the exact inaction/delay regret decomposition on the flip MDP, beside its closed form;
 * ``game``: a slow thinker against a fast learner in an iterated game, reward against τ_θ;
 * ``wall``: the wall-clock runtime with sleep-emulated inference (real processes).

@@ -1,14 +1,14 @@
 """Stationary (Markov perfect) equilibria of discounted n-player stochastic games by the logit QRE homotopy.
 
 The stochastic logit quantal-response equilibrium (Eibelshaeuser & Poensgen 2019 trace it for stochastic games;
-McKelvey & Palfrey 1995 for normal form) with precision lambda is a stationary profile sigma and values V with
+McKelvey & Palfrey 1995 for normal form) with precision lambda is a stationary profile sigma and values V with::
 
     sigma_i(a | s) proportional to exp(lambda u_i(s, a)),     V_i(s) = sum_a sigma_i(a | s) u_i(s, a),
     u_i(s, a) = E_{a_-i ~ sigma_-i(s)} [R_i(s, a, a_-i) + gamma sum_{s'} T(s' | s, a, a_-i) V_i(s')].
 
 At lambda = 0 the unique solution is the uniform profile; as lambda -> inf the (generically unique, smooth) branch
 leaving it converges to a stationary equilibrium. We trace it in the unknowns y = (beta = log sigma, V, lambda) with
-equations, per state s and player i with reference action r (the first legal one):
+equations, per state s and player i with reference action r (the first legal one)::
 
     sum_a exp(beta_{s,i,a}) - 1 = 0,
     beta_{s,i,a} - beta_{s,i,r} - lambda (u_i(s, a) - u_i(s, r)) = 0   (legal a != r),
