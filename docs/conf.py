@@ -45,6 +45,9 @@ templates_path = ["_templates"]
 exclude_patterns = ["_build", "Thumbs.db", ".DS_Store", "**.ipynb_checkpoints", "api/generated/*.md"]
 
 # --- API reference: recursive autosummary over activeq ---------------------------------------------------------------
+# autosummary writes its stubs into the source tree; stubs of a module that was since removed or renamed would break
+# the next -W build, so every build starts from none
+shutil.rmtree(DOCS / "api" / "generated", ignore_errors=True)
 autosummary_generate = True
 autosummary_imported_members = False
 autodoc_default_options = {"members": True, "ignore-module-all": True, "show-inheritance": True}

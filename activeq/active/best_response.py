@@ -360,7 +360,7 @@ def _search_best_response(amg: ActiveMarkovGame, agent: int, lookahead: Lookahea
     sigma = 1.5
     it = range(generations)
     if progress:
-        from tqdm.auto import tqdm
+        from .._progress import progress_bar as tqdm
         it = tqdm(it, desc=f"active BR (lookahead {lookahead})", leave=False)
     n_elite = max(2, population // 4)
     for _ in it:

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from tqdm.auto import tqdm
+from ..._progress import progress_bar as tqdm  # never tqdm.auto: it warns at import in Jupyter
 
 from ..._checks import as_generator, check_positive_int
 from ...errors import ExperimentError, LearnerError
