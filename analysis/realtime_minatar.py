@@ -66,8 +66,15 @@ class Run:
     algo: str = "ppo"
 
 
+SEGMENT_UPDATES = {"freeway": 100}
+"""Updates per segment where the default (10 updates = 1280 frames per env) is shorter than an episode: the envs
+restart at every segment boundary (for exact resume), so a freeway episode (2500 frames) would never finish and its
+run would log no return. 100 updates hold a whole 100k-frame run."""
+
+
 def _ppo_args(**kw) -> dict:
-    base = dict(num_envs=8, num_steps=128, learning_rate=2.5e-4, clip_coef=0.1, checkpoint_every=10)
+    base = dict(num_envs=8, num_steps=128, learning_rate=2.5e-4, clip_coef=0.1,
+                checkpoint_every=SEGMENT_UPDATES.get(kw.get("game"), 10))
     return base | kw
 
 

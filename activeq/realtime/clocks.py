@@ -14,8 +14,9 @@ environment (1 tick = τ_M) once the user's seconds have been divided by τ_M.
   or the measured forward time of a real torch model (:meth:`InferenceTime.from_model`). ``max`` is the bound that
   max-time padding uses.
 
-Raises :class:`activeq.errors.RealtimeError` for a τ that is not a finite positive number, a jitter outside [0, 1)
-or an empty/negative sample set.
+Raises :class:`activeq.errors.RealtimeError` for a τ that is not a finite positive number, a jitter outside [0, 1),
+an empty/negative sample set, or an inference time outside [:data:`MIN_TICKS`, :data:`MAX_TICKS`] env steps (below,
+every env step would cost thousands of simulated inferences that change nothing; above, N* would be absurd).
 """
 
 from __future__ import annotations
@@ -28,22 +29,42 @@ from typing import Any, Callable
 
 import numpy as np
 
+from .._checks import show
 from ..errors import RealtimeError
 
-__all__ = ["Clock", "VirtualClock", "WallClock", "InferenceTime", "as_inference_time", "check_tau", "make_clock"]
+__all__ = ["Clock", "VirtualClock", "WallClock", "InferenceTime", "as_inference_time", "check_tau", "check_ticks",
+           "make_clock", "MIN_TICKS", "MAX_TICKS"]
 
 EPS = 1e-9
 """Event times (in ticks) are rounded to this grid, so τ_θ = 8 τ_M computed in floating point lands on tick 8."""
 
 
+MIN_TICKS = 1e-3
+"""Shortest inference time accepted, in env steps (τ_θ/τ_M): anything faster acts on the next step anyway."""
+MAX_TICKS = 1e6
+"""Longest inference time accepted, in env steps: N* = 10^6 workers is far past any real deployment (the largest
+reference model, 596 frames on the Game Boy, needs 596)."""
+
+
 def check_tau(x: Any, name: str) -> float:
     """``x`` as a finite positive float (seconds), else RealtimeError naming ``name``."""
     if isinstance(x, (bool, np.bool_)) or not isinstance(x, numbers.Real):
-        raise RealtimeError(f"{name} must be a finite positive number of seconds, got {type(x).__name__} {x!r}")
-    v = float(x)
+        raise RealtimeError(f"{name} must be a finite positive number of seconds, got {type(x).__name__} {show(x)}")
+    try:
+        v = float(x)
+    except OverflowError:  # an int past the float range
+        v = math.inf
     if not math.isfinite(v) or v <= 0.0:
-        raise RealtimeError(f"{name} must be a finite positive number of seconds, got {x!r}")
+        raise RealtimeError(f"{name} must be a finite positive number of seconds, got {show(x)}")
     return v
+
+
+def check_ticks(tau: "InferenceTime", tau_m: float, name: str = "tau_theta") -> None:
+    """Refuse an inference time outside [MIN_TICKS, MAX_TICKS] env steps (``tau_theta / tau_m``)."""
+    lo, hi = tau.min / tau_m, tau.max / tau_m
+    if not (lo >= MIN_TICKS and hi <= MAX_TICKS):
+        raise RealtimeError(f"{name} / tau_m must be in [{MIN_TICKS:g}, {MAX_TICKS:g}] env steps, got "
+                            f"[{lo:.3g}, {hi:.3g}] ({name} = {tau.mean:.3g} s, tau_m = {tau_m:.3g} s)")
 
 
 def ticks(seconds: float, tau_m: float) -> float:
@@ -125,11 +146,11 @@ def make_clock(clock: str | Clock) -> Clock:
     """A clock from ``"virtual"``, ``"wall"`` or a :class:`Clock` instance."""
     if isinstance(clock, Clock):
         return clock
-    if clock == "virtual":
+    if isinstance(clock, str) and clock == "virtual":
         return VirtualClock()
-    if clock == "wall":
+    if isinstance(clock, str) and clock == "wall":
         return WallClock()
-    raise RealtimeError(f"clock must be 'virtual', 'wall' or a Clock, got {clock!r}")
+    raise RealtimeError(f"clock must be 'virtual', 'wall' or a Clock, got {show(clock)}")
 
 
 @dataclass(frozen=True)
@@ -158,8 +179,8 @@ class InferenceTime:
     def uniform(cls, mean: float, jitter: float) -> "InferenceTime":
         """τ_θ uniform on ``mean * [1 - jitter, 1 + jitter]`` (``jitter`` in [0, 1))."""
         m = check_tau(mean, "tau_theta")
-        if isinstance(jitter, (bool, np.bool_)) or not isinstance(jitter, numbers.Real) or not 0.0 <= float(jitter) < 1.0:
-            raise RealtimeError(f"jitter must be a number in [0, 1) (a fraction of tau_theta), got {jitter!r}")
+        if isinstance(jitter, (bool, np.bool_)) or not isinstance(jitter, numbers.Real) or not 0.0 <= jitter < 1.0:
+            raise RealtimeError(f"jitter must be a number in [0, 1) (a fraction of tau_theta), got {show(jitter)}")
         j = float(jitter)
         if j == 0.0:
             return cls.constant(m)

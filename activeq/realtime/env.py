@@ -53,7 +53,7 @@ import gymnasium as gym
 import numpy as np
 from gymnasium import spaces
 
-from .._checks import SeedLike, as_generator
+from .._checks import SeedLike, as_generator, show
 from ..errors import RealtimeError, RealtimeRunError
 from .clocks import InferenceTime, as_inference_time, check_tau, make_clock
 from .schedules import Schedule, check_workers, make_schedule
@@ -106,7 +106,7 @@ def resolve_default_action(default_action: Any, noop_action: Any, space: spaces.
     if isinstance(default_action, str):
         if default_action not in DEFAULTS:
             raise RealtimeError(f"{name} must be 'noop', 'repeat', 'random' or an action in {space}; "
-                                f"got {default_action!r}")
+                                f"got {show(default_action)}")
         if noop_action is None:
             if not isinstance(space, spaces.Discrete):
                 if default_action == "random":
@@ -115,10 +115,11 @@ def resolve_default_action(default_action: Any, noop_action: Any, space: spaces.
                                     f"is not Discrete (got {space})")
             noop_action = int(space.start)
         if not _contains(space, noop_action):
-            raise RealtimeError(f"noop_action must be an action in {space}, got {noop_action!r}")
+            raise RealtimeError(f"noop_action must be an action in {space}, got {show(noop_action)}")
         return default_action, noop_action
     if not _contains(space, default_action):
-        raise RealtimeError(f"{name} must be 'noop', 'repeat', 'random' or an action in {space}; got {default_action!r}")
+        raise RealtimeError(f"{name} must be 'noop', 'repeat', 'random' or an action in {space}; "
+                            f"got {show(default_action)}")
     return "fixed", default_action
 
 
@@ -233,9 +234,9 @@ class RealtimeEnv(gym.Wrapper):
             raise RealtimeError("call reset() before step() (the episode is over or was never started)")
         if self._discrete_n is not None and type(action) is int:
             if not self._discrete_n[0] <= action < self._discrete_n[1]:
-                raise RealtimeError(f"action must be in {self.action_space}, got {action!r}")
+                raise RealtimeError(f"action must be in {self.action_space}, got {show(action)}")
         elif not _contains(self.action_space, action):
-            raise RealtimeError(f"action must be in {self.action_space}, got {action!r}")
+            raise RealtimeError(f"action must be in {self.action_space}, got {show(action)}")
         start, worker, obs = self._pending
         dur = None
         if not self.clock.virtual:

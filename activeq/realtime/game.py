@@ -155,12 +155,19 @@ def realtime_game(game: Any = "matching_pennies", slow: Any = None, fast: Any = 
     if not isinstance(g, IteratedGame) or g.num_players != 2:
         raise RealtimeError(f"game must be a two-player NormalFormGame or IteratedGame, got {type(g).__name__}")
     tm = check_tau(tau_m, "tau_m")
+    if isinstance(delays, (str, bytes)) or not isinstance(delays, (list, tuple, range, np.ndarray)) or not len(delays):
+        raise RealtimeError(f"delays must be a non-empty sequence of inference times in units of tau_m, got "
+                            f"{type(delays).__name__}")
     for d in delays:
         check_tau(d * tm if isinstance(d, (int, float)) else d, "tau_theta")
     steps = check_positive_int(steps, "steps")
     seeds = check_positive_int(seeds, "seeds")
     rng = as_generator(seed)
     run_seeds = [int(x) for x in rng.integers(0, 2 ** 31, size=seeds)]
+    for name, learner in (("slow", slow), ("fast", fast)):
+        if learner is not None and not callable(getattr(learner, "bind", None)):
+            raise RealtimeError(f"{name} must be an activeq.active learner (with bind(game, agent)) or None, got "
+                                f"{type(learner).__name__}")
     slow = slow if slow is not None else FixedPolicy(np.full(g.num_actions[0], 1.0 / g.num_actions[0]))
     fast = fast if fast is not None else QPersona(initial_q=np.zeros(g.num_actions[1]))
     rows = []

@@ -29,7 +29,7 @@ from .._checks import SeedLike, as_generator
 from ..errors import RealtimeError, RealtimeRunError
 from .clocks import InferenceTime, as_inference_time, check_tau, make_clock
 from .env import _contains, resolve_default_action
-from .schedules import make_schedule
+from .schedules import check_workers, make_schedule
 from .timeline import Timeline, obs_index
 
 __all__ = ["RealtimeParallelEnv"]
@@ -74,7 +74,7 @@ class RealtimeParallelEnv:
         taus = _per_agent(tau_theta, agents, "tau_theta")
         jit = _per_agent(jitter, agents, "jitter")
         self.tau_theta: dict[str, InferenceTime] = {a: as_inference_time(taus[a], jit[a]) for a in agents}
-        wk = _per_agent(workers, agents, "workers")
+        wk = {a: check_workers(w, f"workers[{a!r}]") for a, w in _per_agent(workers, agents, "workers").items()}
         sch = _per_agent(schedule, agents, "schedule")
         pad = _per_agent(padding, agents, "padding")
         self.schedules = {a: make_schedule(sch[a] if sch[a] is not None else

@@ -36,7 +36,7 @@ from typing import Any, Callable
 import numpy as np
 import scipy.sparse as sp
 
-from .._checks import SeedLike, as_generator, check_positive_int
+from .._checks import SeedLike, as_generator, check_in_range, check_positive_int
 from ..avgreward import solve_average_reward
 from ..avgreward.mdp import as_sparse_mdp
 from ..errors import RealtimeError
@@ -82,8 +82,7 @@ def flip_mdp(p: float):
     """
     from ..games import StochasticGame
 
-    if not 0.0 <= float(p) <= 1.0:
-        raise RealtimeError(f"p must be a probability in [0, 1], got {p!r}")
+    p = check_in_range(p, "p", 0.0, 1.0)
     R = np.zeros((2, 3))
     R[0, 1] = R[1, 2] = 1.0
     T = np.zeros((2, 3, 2))
@@ -499,6 +498,8 @@ def empirical_regret(mdp: Any, tau_m: float, tau_theta: float, workers: int = 1,
     S, A = m.rewards.shape
     _default_kind(default_action, A)
     tm, th = check_tau(tau_m, "tau_m"), check_tau(tau_theta, "tau_theta")
+    if policy is not None and not callable(policy):
+        raise RealtimeError(f"policy must be a callable observed_state -> action or None, got {type(policy).__name__}")
     steps = check_positive_int(steps, "steps")
     seeds = check_positive_int(seeds, "seeds", minimum=2)
     rng = as_generator(seed)

@@ -18,7 +18,8 @@ Slots: ``"latest"`` (one slot, a new action overwrites an unconsumed one: that a
 ``overwritten``) or ``"fifo"`` (a queue; every action is used, in publish order, one per env step). Reading a slot
 takes its action and empties it in one operation (no check-then-reset race).
 
-Raises :class:`activeq.errors.RealtimeError` for an unknown slot name.
+Raises :class:`activeq.errors.RealtimeError` for an unknown slot name and an inference time outside
+[``MIN_TICKS``, ``MAX_TICKS``] env steps (:func:`activeq.realtime.clocks.check_ticks`).
 """
 
 from __future__ import annotations
@@ -30,8 +31,9 @@ from typing import Any
 
 import numpy as np
 
+from .._checks import check_choice
 from ..errors import RealtimeError
-from .clocks import InferenceTime
+from .clocks import InferenceTime, check_ticks
 from .schedules.base import Schedule
 
 SLOTS = ("latest", "fifo")
@@ -48,8 +50,8 @@ class Timeline:
 
     def __init__(self, tau: InferenceTime, tau_m: float, schedule: Schedule, slot: str = "latest",
                  rng: np.random.Generator | None = None):
-        if slot not in SLOTS:
-            raise RealtimeError(f"slot must be one of {', '.join(map(repr, SLOTS))}; got {slot!r}")
+        check_choice(slot, "slot", SLOTS, error=RealtimeError)
+        check_ticks(tau, tau_m)
         self.tau = tau
         self.tau_m = tau_m
         self.schedule = schedule

@@ -45,7 +45,7 @@ def test_schedule_and_game(capsys):
 
 @pytest.mark.parametrize("argv, message", [
     (["realtime", "schedule", "--schedule", "warp"], "schedule must be one of"),
-    (["realtime", "schedule", "--workers", "0"], "workers must be an int >= 1"),
+    (["realtime", "schedule", "--workers", "0"], "workers must be an int in [1, 100000]"),
     (["realtime", "schedule", "--tau-m", "0"], "tau_m must be a finite positive number"),
     (["realtime", "sweep", "--workers", "a,b"], "comma-separated integers"),
     (["realtime", "regret", "--default-action", "jump"], "default_action")])

@@ -96,7 +96,13 @@ def test_same_seed_same_result_and_seeds_differ():
     (dict(tau_m=0.0), "tau_m"), (dict(tau_m=math.inf), "tau_m"), (dict(tau_theta=-1.0), "tau_theta"),
     (dict(workers=0), "workers"), (dict(workers=2.5), "workers"), (dict(schedule="round_robin"), "schedule"),
     (dict(padding="min"), "padding"), (dict(slot="stack"), "slot"),
-    (dict(schedule="sequential", workers=3), "workers must be 1")])
+    (dict(schedule="sequential", workers=3), "workers must be 1"),
+    # limits that keep a call bounded: an inference time in [1e-3, 1e6] env steps, at most 100000 workers, a
+    # staleness record under activeq.limits.MAX_BYTES; a huge int is refused, never converted (OverflowError)
+    (dict(tau_theta=1e-12), r"tau_theta / tau_m must be in \[0.001, 1e\+06\]"),
+    (dict(tau_m=10 ** 30), r"tau_theta / tau_m must be in"), (dict(tau_m=10 ** 400), "tau_m must be a finite"),
+    (dict(workers=10 ** 30), r"workers must be an int in \[1, 100000\]"), (dict(steps=10 ** 12), "steps = "),
+    (dict(schedule=["staggered"]), "schedule must be one of"), (dict(jitter=10 ** 400), "jitter")])
 def test_bad_input_is_named(kwargs, match):
     args = dict(tau_m=1.0, tau_theta=8.0, workers=4, schedule="staggered", steps=10)
     args.update(kwargs)

@@ -13,7 +13,8 @@ same realtime changes as :mod:`.ppo`:
 ``num_envs`` environments run in lockstep (one batch through the network per tick) and one gradient step follows
 every ``train_frequency`` ticks. Every ``checkpoint_every`` updates a segment ends: the envs and samplers restart from
 a seed derived from ``(seed, segment)`` and a checkpoint (JSON + npz, replay buffer included, no pickle) is written,
-so a resumed run equals an uninterrupted one.
+so a resumed run equals an uninterrupted one. An episode still running at a segment's end is cut and not logged, so a
+segment must hold several episodes per env.
 
 Raises :class:`~activeq.errors.ArgumentError` / :class:`~activeq.errors.ArgumentTypeError` for bad arguments and
 :class:`~activeq.errors.ExperimentError` when a checkpoint belongs to another run.

@@ -16,6 +16,8 @@ to bottom), with three realtime changes:
 
 Every ``checkpoint_every`` updates a *segment* ends: the envs and the sampler restart from a seed derived from
 ``(seed, segment)`` and a checkpoint (JSON + npz, no pickle) is written, so a resumed run equals an uninterrupted one.
+An episode still running at a segment's end is cut and not logged: choose ``checkpoint_every * num_steps`` (env
+calls per env and segment) above the episode length (MinAtar freeway: 2500 frames), or no return is ever logged.
 Defaults follow the temporal-skip paper's PPO (lr 2.5e-4, clip 0.1); its budget (10M frames per run) is far beyond
 this machine, so ``total_frames`` is small and every results table says how small.
 

@@ -6,6 +6,7 @@ clock without an environment and measures its action rate and staleness.
 
 from __future__ import annotations
 
+from ..._checks import check_choice
 from ...errors import RealtimeError
 from .base import PADDINGS, Schedule, check_workers
 from .sequential import Sequential
@@ -34,8 +35,7 @@ def make_schedule(schedule: "str | Schedule", workers: int = 1, padding: str = "
     """
     if isinstance(schedule, Schedule):
         return schedule
-    if schedule not in SCHEDULES:
-        raise RealtimeError(f"schedule must be one of {', '.join(map(repr, SCHEDULES))}; got {schedule!r}")
+    check_choice(schedule, "schedule", tuple(SCHEDULES), error=RealtimeError)
     return SCHEDULES[schedule](workers, padding)
 
 

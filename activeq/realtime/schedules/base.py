@@ -12,7 +12,8 @@ staleness (the realtime paper's code, Riemer et al. ICLR 2025, appendix "stagger
 again as soon as it finishes. The variants live one per file: :mod:`.sequential`, :mod:`.staggered`,
 :mod:`.unstaggered`. :func:`make_schedule` builds one by name.
 
-Raises :class:`activeq.errors.RealtimeError` for an unknown schedule or padding name and for ``workers < 1``.
+Raises :class:`activeq.errors.RealtimeError` for an unknown schedule or padding name and for ``workers`` outside
+[1, :data:`MAX_WORKERS`].
 """
 
 from __future__ import annotations
@@ -21,17 +22,22 @@ import numbers
 
 import numpy as np
 
+from ..._checks import check_choice, show
 from ...errors import RealtimeError
 
 PADDINGS = ("max", "none")
+MAX_WORKERS = 100_000
+"""The most inference workers a schedule accepts (N* for the largest reference model is 596)."""
 
 
 def check_workers(workers: object, name: str = "workers") -> int:
-    """``workers`` as an int >= 1, else RealtimeError."""
+    """``workers`` as an int in [1, MAX_WORKERS], else RealtimeError."""
     if isinstance(workers, (bool, np.bool_)) or not isinstance(workers, numbers.Integral):
-        raise RealtimeError(f"{name} must be an int >= 1 (the number of inference workers), got {workers!r}")
-    if int(workers) < 1:
-        raise RealtimeError(f"{name} must be an int >= 1 (the number of inference workers), got {workers}")
+        raise RealtimeError(f"{name} must be an int in [1, {MAX_WORKERS}] (the number of inference workers), "
+                            f"got {show(workers)}")
+    if not 1 <= int(workers) <= MAX_WORKERS:
+        raise RealtimeError(f"{name} must be an int in [1, {MAX_WORKERS}] (the number of inference workers), "
+                            f"got {show(workers)}")
     return int(workers)
 
 
@@ -45,9 +51,7 @@ class Schedule:
 
     def __init__(self, workers: int = 1, padding: str = "max"):
         self.workers = check_workers(workers)
-        if padding not in PADDINGS:
-            raise RealtimeError(f"padding must be one of {', '.join(map(repr, PADDINGS))}; got {padding!r}")
-        self.padding = padding
+        self.padding = check_choice(padding, "padding", PADDINGS, error=RealtimeError)
         self._pad = 0.0
 
     def __repr__(self) -> str:

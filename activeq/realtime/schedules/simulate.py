@@ -23,7 +23,8 @@ from typing import Any
 
 import numpy as np
 
-from ..._checks import SeedLike, as_generator, check_positive_int
+from ..._checks import SeedLike, as_generator, check_nbytes, check_positive_int
+from ...errors import RealtimeError
 from ..clocks import InferenceTime, as_inference_time, check_tau
 from ..timeline import INF, Timeline, obs_index
 from . import make_schedule
@@ -129,6 +130,7 @@ def simulate_schedule(tau_m: float, tau_theta: float | InferenceTime, workers: i
         warmup = int(math.ceil(tl.tau_max - 1e-9))
     warmup = check_positive_int(warmup, "warmup", minimum=0)
     total = warmup + steps
+    check_nbytes(8 * total, f"steps = {steps} (+ warmup {warmup}): the per-step staleness record", error=RealtimeError)
     stale = np.full(total, -1, dtype=np.int64)
     k = 0
     while k < total:
