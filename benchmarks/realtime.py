@@ -8,8 +8,9 @@
 2. **Wall-clock inter-action interval jitter** at τ_M = 1/59.7275 s with N* = 8 sleep-emulated workers
    (τ_θ = 8 τ_M) on this 2-core machine: median and p99 of |interval - τ_M| between consecutive env steps taking
    their action, beside the action rate; the 1-minute load average is printed with it.
-   (The third speed item of issue 10, pipelined networks' parallel vs sequential layers, is in the realtime-nets
-   benchmark.)
+3. **Parallel against sequential layer computation** of a pipelined network per tick (all layers of one tick in one
+   fused block call vs one call per layer; the temporal-skip paper reports 6-350% on GPU): the table of
+   ``benchmarks/_realtime_pipelined.py``, run here.
 
     .venv/bin/python benchmarks/realtime.py [--quick]   # writes benchmarks/results/realtime[_quick].md
 """
@@ -132,13 +133,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     rows2, note2 = jitter_table(args.quick)
     t2 = table(["workers", "env steps", "median |dt - tau_M| ms", "p99 ms", "max ms", "action rate", "lost actions",
                 "load (1 min)"], rows2, ".3g")
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("_realtime_pipelined", Path(__file__).with_name("_realtime_pipelined.py"))
+    pipelined = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(pipelined)
+    repeat, ticks = (3, 50) if args.quick else (9, 300)
+    load3 = ", ".join(f"{v:.2f}" for v in os.getloadavg())
+    t3 = pipelined.table(pipelined.run(args.quick, repeat, ticks), load3, repeat, ticks)
     import torch
 
-    text = (f"# Realtime: virtual-clock overhead and wall-clock timing\n\n"
+    text = (f"# Realtime: virtual-clock overhead, wall-clock timing, parallel layer computation\n\n"
             f"torch {torch.__version__}, {platform.machine()}, Python {platform.python_version()}; load average "
             f"{load0[0]:.1f} / {load0[1]:.1f} / {load0[2]:.1f} at the start (2 cores, shared).\n\n"
             f"## Virtual-clock wrapper overhead (target <= 1.5x the raw step)\n\n{note}.\n\n```\n{t1}\n```\n\n"
-            f"## Wall-clock inter-action interval jitter\n\n{note2}.\n\n```\n{t2}\n```\n")
+            f"## Wall-clock inter-action interval jitter\n\n{note2}.\n\n```\n{t2}\n```\n\n"
+            f"## Parallel (fused) against sequential (per-layer) layer computation per tick\n\n{t3}")
     print(text)
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / f"realtime{'_quick' if args.quick else ''}.md").write_text(text)

@@ -15,7 +15,13 @@ staggered workers on ``min(1, N τ_M/τ_θ)``, so ``N* = ⌈τ_θ/τ_M⌉`` work
   weights);
 * :mod:`.runtime`: the wall-clock runtime (env, inference and learner processes); :mod:`.runtime_reference`: its
   one-process, virtual-clock reference;
-* :mod:`.game`: the realtime iterated game (a slow thinker against a fast learner from :mod:`activeq.active`).
+* :mod:`.game`: the realtime iterated game (a slow thinker against a fast learner from :mod:`activeq.active`);
+* :mod:`.pipelined`: delay-aware torch networks (:class:`~.pipelined.PipelinedMLP`, :class:`~.pipelined.PipelinedCNN`:
+  one layer per tick, temporal skip connections, action history; Anokhin et al., ICLR 2025);
+* :mod:`.agents`: PPO and DQN on MinAtar behind a :class:`RealtimeEnv` with the pipelined networks.
+
+Game Boy games (the realtime paper's main testbed) cannot be used: no ROM may be shipped or downloaded. MinAtar
+stands in (see the documentation's "Realtime asynchronous inference" explanation).
 
 Builds on :mod:`activeq.games`, :mod:`activeq.avgreward` and :mod:`activeq.active`; never on :mod:`activeq.tom`.
 """

@@ -13,8 +13,8 @@ layer computation on GPU. Here: one CPU thread (``torch.set_num_threads(1)``), w
 (``time.perf_counter``), median of ``--repeat`` interleaved measurements of ``--ticks`` ticks each; the machine's load
 average is printed beside the table.
 
-Run: ``.venv/bin/python benchmarks/realtime_pipelined.py [--quick]``; writes
-``benchmarks/results/realtime_pipelined.md`` (``realtime_pipelined_quick.md`` with ``--quick``).
+A helper of ``benchmarks/realtime.py`` (its third table, in ``benchmarks/results/realtime.md``); run alone with
+``.venv/bin/python benchmarks/_realtime_pipelined.py [--quick]``, it prints the table only.
 """
 
 from __future__ import annotations
@@ -105,8 +105,6 @@ def run(quick: bool, repeat: int, ticks: int) -> list[dict]:
 
 def table(rows: list[dict], load: str, repeat: int, ticks: int) -> str:
     lines = [
-        "# realtime pipelined-network benchmark: fused tick vs per-layer tick",
-        "",
         f"{platform.platform()}, Python {platform.python_version()}, torch {torch.__version__}, 1 thread; "
         f"load average before the run: {load}. Wall time per tick, median of {repeat} interleaved runs of "
         f"{ticks} ticks.",
@@ -143,8 +141,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     rows = run(args.quick, repeat, ticks)
     text = table(rows, load, repeat, ticks)
     print(text)
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / ("realtime_pipelined_quick.md" if args.quick else "realtime_pipelined.md")).write_text(text)
     return 0
 
 
