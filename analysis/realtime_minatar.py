@@ -396,7 +396,7 @@ def report_r5(out: Path, lines: list[str], seeds: int, randoms: dict) -> None:
                 ms_list.append((d, m, se, n))
                 keep = (m - mr) / (mb - mr) if np.isfinite(m) and mb != mr else float("nan")
                 rows.append(f"| {game} | {sched} | {d} | {_fmt(m, se, n)} | {_fmt(mb, sb, nb)} | {mr:.2f} | "
-                            f"{keep:.0%} |")
+                            f"{f'{keep:.0%}' if np.isfinite(keep) else '-'} |")
                 if sched == "staggered":
                     verdict.append(("holds", game, d, keep >= 0.75))
                 elif d == max(R5_DELAYS):
@@ -440,7 +440,8 @@ def report_r5(out: Path, lines: list[str], seeds: int, randoms: dict) -> None:
         "",
         f"**R5 staggered holds: {sum(v[3] for v in holds)}/{len(holds)} (game, delay) cells; sequential falls to "
         f"random at 70 frames: {sum(v[3] for v in falls)}/{len(falls)} games.** "
-        + "; ".join(f"{v[1]} d={v[2]}: {'yes' if v[3] else 'no'} ({v[0]})" for v in verdict) + ". Figure: "
+        + "; ".join(f"{v[1]}, {'staggered holds' if v[0] == 'holds' else 'sequential falls'} at d={v[2]}: "
+                    f"{'yes' if v[3] else 'no'}" for v in verdict) + ". Figure: "
         "`realtime_r5.png`.",
         "",
     ]
