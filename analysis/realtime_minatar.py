@@ -244,6 +244,14 @@ def _stats(values: list[float]) -> tuple[float, float, int]:
     return float(v.mean()), float(v.std(ddof=1) / math.sqrt(v.size)) if v.size > 1 else float("nan"), int(v.size)
 
 
+def _seeds_text(ns: list[int]) -> str:
+    """How many seeds the cells of a table hold ("3", or "3-5" when runs are still missing somewhere)."""
+    ns = [n for n in ns if n]
+    if not ns:
+        return "0"
+    return f"{min(ns)}" if min(ns) == max(ns) else f"{min(ns)}-{max(ns)} (per cell)"
+
+
 def _t95(n: int) -> float:
     """95% two-sided t quantile for the mean of ``n`` values (``n - 1`` degrees of freedom)."""
     from scipy.stats import t
@@ -278,7 +286,7 @@ def report_r6(out: Path, lines: list[str], seeds: int, net: str, randoms: dict, 
     if not games:
         return
 
-    rows, verdicts = [], []
+    rows, verdicts, ns = [], [], []
     fig, axes = plt.subplots(len(games), len(TAUS), figsize=(12, 3.2 * len(games)), squeeze=False)
     fig2, axes2 = plt.subplots(1, len(games), figsize=(4.2 * len(games), 3.4), squeeze=False)
     frames = None
@@ -315,6 +323,7 @@ def report_r6(out: Path, lines: list[str], seeds: int, net: str, randoms: dict, 
             rnd = randoms.get(f"{game}_0.1", {}).get("mean", float("nan"))
             learned = any(n > 1 and m - rnd > _t95(n) * se for m, se, n in ((mp, sp, n_p), (ms, ss, n_s)))
             verdicts.append((ok, learned))
+            ns += [n_p, n_s]
             rows.append(f"| {game} | {tau} | {depth * tau} | {tau} | {_fmt(mp, sp, n_p)} | {_fmt(ms, ss, n_s)} | "
                         f"{rnd:.2f} | {wins}/{min(n_p, n_s)} | {'yes' if ok else 'no'} | "
                         f"{'yes' if learned else 'no (nobody beat random)'} |")
@@ -343,7 +352,7 @@ def report_r6(out: Path, lines: list[str], seeds: int, net: str, randoms: dict, 
     lines += [
         f"## R6 ({tag}): temporal skip + history vs the plain pipeline (neuron execution time tau)",
         "",
-        f"{algo_text}, {what}, sticky_action_prob 0.1, {seeds} seeds, "
+        f"{algo_text}, {what}, sticky_action_prob 0.1, {_seeds_text(ns)} seeds, "
         f"{frames} frames per run ({(frames or 0) / 1e7:.1%} of the reference's 10M; reference: {PAPER}). "
         "One tick = tau frames (a sequential RealtimeEnv inference of tau frames, the output held meanwhile). "
         "Final return = mean episode return over the last 20% of the frames; ± = 95% t-interval over seeds.",
@@ -378,13 +387,14 @@ def report_r5(out: Path, lines: list[str], seeds: int, randoms: dict) -> None:
     if not games:
         return
     fig, axes = plt.subplots(1, len(games), figsize=(5 * len(games), 3.6), squeeze=False)
-    verdict = []
+    verdict, ns = [], []
     for gi, game in enumerate(games):
         base = [_load(out, f"r5_{game}_undelayed_s{s}") for s in range(seeds)]
         base = [b for b in base if b is not None]
         if base:
             frames = base[0]["args"]["total_frames"]
         mb, sb, nb = _stats([_final(b) for b in base])
+        ns.append(nb)
         rnd = randoms.get(f"{game}_0.1")
         mr = rnd["mean"] if rnd else float("nan")
         ax = axes[0][gi]
@@ -393,6 +403,7 @@ def report_r5(out: Path, lines: list[str], seeds: int, randoms: dict) -> None:
             for d in R5_DELAYS:
                 res = [_load(out, f"r5_{game}_{sched}{d}_s{s}") for s in range(seeds)]
                 m, se, n = _stats([_final(r) for r in res if r is not None])
+                ns.append(n)
                 ms_list.append((d, m, se, n))
                 keep = (m - mr) / (mb - mr) if np.isfinite(m) and mb != mr else float("nan")
                 rows.append(f"| {game} | {sched} | {d} | {_fmt(m, se, n)} | {_fmt(mb, sb, nb)} | {mr:.2f} | "
@@ -420,8 +431,8 @@ def report_r5(out: Path, lines: list[str], seeds: int, randoms: dict) -> None:
     lines += [
         "## R5: staggered asynchronous vs sequential inference as the inference delay grows",
         "",
-        f"PPO, an ordinary MLP (64, 64) computed in one inference of d frames, sticky_action_prob 0.1, {seeds} seeds, "
-        f"{frames} frames per run ({(frames or 0) / 1e7:.1%} of {PAPER}). Staggered: N* = d workers, an action "
+        f"PPO, an ordinary MLP (64, 64) computed in one inference of d frames, sticky_action_prob 0.1, {_seeds_text(ns)} seeds, "
+        f"{frames} frames per run ({(frames or 0) / 1e7:.1%} of the reference's 10M; reference: {PAPER}). Staggered: N* = d workers, an action "
         "every frame computed on the observation d frames old. Sequential: one action per d frames, noop "
         "meanwhile (the reference's 'd noops after each action'). Action rates under our convention: staggered 1, "
         "sequential 1/d. `kept` = (return - random) / (undelayed - random).",
@@ -455,7 +466,7 @@ def report_r4(out: Path, lines: list[str], seeds: int) -> None:
     if not games:
         return
     fig, axes = plt.subplots(1, len(games), figsize=(5.5 * len(games), 3.8), squeeze=False)
-    grows_p, grows_d = [], []
+    grows_p, grows_d, ns = [], [], []
     for gi, game in enumerate(games):
         ax = axes[0][gi]
         regrets: dict[int, list] = {d: [] for d in R4_DELAYS}
@@ -468,6 +479,7 @@ def report_r4(out: Path, lines: list[str], seeds: int) -> None:
             for d in R4_DELAYS:
                 res = [_load(out, f"r4_{game}_p{p}_delay{d}_s{s}") for s in range(seeds)]
                 m, se, n = _stats([_final(r) for r in res if r is not None])
+                ns += [n, nb]
                 reg = mb - m
                 se_reg = math.sqrt((sb if np.isfinite(sb) else 0) ** 2 + (se if np.isfinite(se) else 0) ** 2)
                 half = _t95(n + nb - 1) * se_reg if n and nb else float("nan")  # n + nb - 2 degrees of freedom
@@ -491,8 +503,8 @@ def report_r4(out: Path, lines: list[str], seeds: int) -> None:
     lines += [
         "## R4 (empirical): delay regret on MinAtar against sticky_action_prob",
         "",
-        f"PPO, an ordinary MLP (64, 64), {seeds} seeds, {frames} frames per run ({(frames or 0) / 1e7:.1%} of "
-        f"{PAPER}). Delayed agents: staggered inference (an action every frame, computed d frames late) with the d "
+        f"PPO, an ordinary MLP (64, 64), {_seeds_text(ns)} seeds, {frames} frames per run ({(frames or 0) / 1e7:.1%} of the reference's 10M; "
+        f"reference: {PAPER}). Delayed agents: staggered inference (an action every frame, computed d frames late) with the d "
         "actions in flight in the actor's and critic's input (the delay-augmented state). Delay regret = undelayed "
         "final return - delayed final return (per episode); ± = 95% t-interval. At this budget the measured regret "
         "also holds the extra *learning* regret of the larger, delayed problem, which the exact decomposition "
