@@ -302,8 +302,11 @@ def report_r6(out: Path, lines: list[str], seeds: int, net: str, randoms: dict, 
                 if res:
                     frames = res[0]["args"]["total_frames"]
                     x, m, se = _curve(res)
+                    fin = np.isfinite(m)  # bins where some episode ended (freeway's end in lockstep every 2500 frames)
+                    x, m, se = x[fin], m[fin], se[fin]
                     ax = axes[gi][ti]
-                    ax.plot(x, m, color=color, label=f"{arch} (delay {depth if arch == 'plain' else 1} ticks)")
+                    ax.plot(x, m, color=color, marker="." if fin.sum() < len(fin) else None,
+                            label=f"{arch} (delay {depth if arch == 'plain' else 1} ticks)")
                     ax.fill_between(x, m - se, m + se, color=color, alpha=0.2)
                     delay_frames = (depth if arch == "plain" else 1) * tau
                     pts[arch].append((delay_frames, *_stats(finals[arch])))
