@@ -23,11 +23,12 @@ recomputed). ``report`` writes the tables (``OUT/realtime_minatar.md``) and figu
 Run (the committed results)::
 
     nice .venv/bin/python analysis/realtime_minatar.py r6 --net mlp --frames 100000 --seeds 3
-    nice .venv/bin/python analysis/realtime_minatar.py r6 --net cnn --games breakout --frames 100000 --seeds 3
-    nice .venv/bin/python analysis/realtime_minatar.py r6 --algo dqn --games breakout --frames 100000 --seeds 3
-    nice .venv/bin/python analysis/realtime_minatar.py r5 --frames 100000 --seeds 3
-    nice .venv/bin/python analysis/realtime_minatar.py r4 --frames 100000 --seeds 3
-    .venv/bin/python analysis/realtime_minatar.py report
+    nice .venv/bin/python analysis/realtime_minatar.py r5 --frames 100000 --seeds 5
+    nice .venv/bin/python analysis/realtime_minatar.py r4 --frames 100000 --seeds 5
+    .venv/bin/python analysis/realtime_minatar.py report --seeds 5
+
+Also available, not run for the committed results (CPU budget): ``r6 --net cnn`` (the paper's CNN actor, ~3x the
+CPU per frame) and ``r6 --algo dqn``.
 """
 
 from __future__ import annotations
