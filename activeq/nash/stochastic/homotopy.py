@@ -60,6 +60,7 @@ import scipy.linalg
 from ..._progress import progress_bar as tqdm  # never tqdm.auto: it warns at import in Jupyter
 
 from ..._checks import SeedLike, as_generator, check_in_range, check_positive_int, show
+from ..._warn import caller_stacklevel
 from ...errors import ArgumentTypeError, ConvergenceWarning, SolverError
 from ...games import StochasticGame
 from .best_response import best_response, exploitability
@@ -703,7 +704,7 @@ def stationary(sg: StochasticGame, method: str = "logit", *, tol: float = 1e-9, 
         warnings.warn(f"logit homotopy stopped ({eq.info['stopped']}) at lambda={eq.info['lambda_reached']:.4g} "
                       f"with certificate {eq.certificate:.3g} > {eq.info['target']:.3g}; returning the best profile "
                       f"found (converged=False: an approximation, not a certified equilibrium)",
-                      ConvergenceWarning, stacklevel=2)
+                      ConvergenceWarning, stacklevel=caller_stacklevel())
     return eq
 
 
