@@ -422,6 +422,7 @@ def report_r5(out: Path, lines: list[str], seeds: int, randoms: dict) -> None:
         ax.axhline(mb, color="k", ls="--", lw=1, label="undelayed agent")
         ax.axhline(mr, color="gray", ls=":", lw=1, label="uniform random policy")
         ax.set_xscale("log")
+        ax.minorticks_off()  # the log axis' minor labels (2x10^1 ...) overprint the delays
         ax.set_xticks(R5_DELAYS, [str(d) for d in R5_DELAYS])
         ax.set_title(game)
         ax.set_xlabel("inference delay (frames)")
