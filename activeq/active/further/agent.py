@@ -121,7 +121,11 @@ class FurtherAgent:
         if self.sac.gain is not None:
             groups.append({"params": [self.sac.gain], "lr": cfg.gain_lr})
         self.optimizer = make_adam(groups)
-        self._clip_groups = [(g["params"], 2 if k == 1 else 1) for k, g in enumerate(groups)]
+        blocks = [self.sac.actor.grad_blocks, self.sac.critics.grad_blocks,
+                  self.inference.encoder.grad_blocks + self.inference.decoder.grad_blocks]
+        if self.sac.gain is not None:
+            blocks.append([self.sac.gain.grad.view(B, 1)])
+        self._clip_groups = [(b, 2 if k == 1 else 1) for k, b in enumerate(blocks)]
         self._grads = [p.grad for g in groups for p in g["params"]]
         W = cfg.window
         self._eye_s = torch.eye(S)

@@ -302,7 +302,7 @@ class Match:
         players = []
         for p in self.players:
             players.append(p.metadata() if isinstance(p, FurtherAgent) else {"kind": "learner", "name": p.name})
-        return {"format": 1, "game": self.game.name or "", "num_states": self.game.num_states,
+        return {"format": 2, "game": self.game.name or "", "num_states": self.game.num_states,
                 "num_actions": list(self.game.num_actions), "num_seeds": self.num_seeds,
                 "episode_length": self.episode_length, "learner_warmup": self.learner_warmup,
                 "players": players}
