@@ -92,7 +92,7 @@ def diagnose_mp(steps: int, seeds: int, seed: int, overrides: dict, lili_discoun
     tracks the opponent comes close to the true value.
     """
     from activeq.active.further import FurtherConfig
-    from activeq.active.further.reproductions import matching_pennies_further_vs_lili
+    from activeq.active.further.matches import matching_pennies_further_vs_lili
 
     cfg = FurtherConfig.preset("matching_pennies", **overrides)
     lili = cfg.replace(discount=lili_discount) if lili_discount is not None else None
@@ -153,7 +153,7 @@ def figure(name: str, res, path: Path) -> None:
 
 
 def run(name: str, steps: int, seeds: int, seed: int, progress: bool) -> dict:
-    from activeq.active.further.reproductions import EXPERIMENTS
+    from activeq.active.further.matches import EXPERIMENTS
 
     match = EXPERIMENTS[name](seeds, seed=seed)
     ckpt = RESULTS / "checkpoints" / f"{name}_s{seeds}_seed{seed}"

@@ -19,7 +19,7 @@ from activeq.active import QPersona
 from activeq.active.further import FurtherAgent, FurtherConfig, LiliAgent, Match
 from activeq.active.further.env_adapter import EnvPlayer, play
 from activeq.active.further.reference import ReferenceFurther, batched_actor_weights
-from activeq.active.further.reproductions import (bach_or_stravinsky, bos_vs_q_persona,
+from activeq.active.further.matches import (bach_or_stravinsky, bos_vs_q_persona,
                                                   cooperative_further_vs_further, matching_pennies,
                                                   matching_pennies_further_vs_lili)
 from activeq.errors import ArgumentError, ExperimentError, LearnerError
@@ -84,6 +84,94 @@ def test_seeds_are_independent_and_divergence_is_reported():
     res = m.run(5, progress=False)
     assert res.diverged_at[0, 1] == SMALL.window
     assert np.isnan(res.running_average()[:, 1]).all() and np.isfinite(res.running_average()[:, [0, 2]]).all()
+
+
+# --- the original trainer's latent wiring ------------------------------------------------------------------------
+def _expected_next_latent(agent, state, actions, reward, next_state, encoder_latent):
+    """The acting latent ``observe`` must produce: a draw from q(z' | encoder_latent, s, a, r, s') with the agent's
+    next normal variates (computed before the call, from a copy of its generator)."""
+    lay = agent.layout
+    B, S = agent.num_seeds, agent.num_states
+    row = torch.zeros(B, 1, lay.width)
+    row[:, 0, :lay.latent] = encoder_latent
+    b = torch.arange(B)
+    row[b, 0, lay.obs.start + state] = 1.0
+    row[b, 0, lay.action(0).start + actions[:, 0]] = 1.0
+    row[b, 0, lay.action(1).start + actions[:, 1]] = 1.0
+    row[:, 0, lay.reward] = reward
+    row[b, 0, lay.next_obs.start + next_state] = 1.0
+    g = torch.Generator()
+    g.set_state(agent.generator.get_state())
+    with torch.no_grad():
+        out = agent.inference.encoder(row)
+    mu, logvar = out[..., :lay.latent], out[..., lay.latent:].clamp(-20.0, 2.0)
+    return (mu + torch.exp(0.5 * logvar) * torch.randn(mu.shape, generator=g))[:, 0]
+
+
+def test_peer_latent_source_acts_on_the_other_agents_latent_and_trains_on_its_own():
+    """latent_source='peer': the next acting latent is encoded from the peer's latent (zeros if none); the buffer,
+    and so the training, keep the agent's own latent; given its own latent as the 'peer' it is the 'own' agent."""
+    cfg = SMALL.replace(window=8)
+    own = FurtherAgent(5, (2, 2), num_seeds=2, seed=5, config=cfg)
+    peer = FurtherAgent(5, (2, 2), num_seeds=2, seed=5, config=cfg.replace(latent_source="peer"))
+    mirror = FurtherAgent(5, (2, 2), num_seeds=2, seed=5, config=cfg.replace(latent_source="peer"))
+    rng = torch.Generator().manual_seed(0)
+    s = torch.zeros(2, dtype=torch.long)
+    for t in range(20):
+        a = torch.randint(2, (2, 2), generator=rng)
+        s2, r = 1 + 2 * a[:, 0] + a[:, 1], torch.randn(2, generator=rng)
+        other = torch.randn(2, cfg.latent, generator=rng)
+        z_before = peer.z.clone()
+        src = torch.zeros(2, cfg.latent) if t % 3 == 0 else other
+        expected = _expected_next_latent(peer, s, a, r, s2, src)
+        peer.observe(s, a, r, s2, peer_latent=None if t % 3 == 0 else other)
+        torch.testing.assert_close(peer.z, expected)
+        torch.testing.assert_close(peer.buffer[:, t % cfg.window, :cfg.latent], z_before)  # trained on its own
+        own.observe(s, a, r, s2, peer_latent=other)  # ignored by an 'own' agent
+        mirror.observe(s, a, r, s2, peer_latent=mirror.z)
+        torch.testing.assert_close(mirror.z, own.z)
+        s = s2
+    for wa, wb in zip(batched_actor_weights(mirror, 1), batched_actor_weights(own, 1)):
+        torch.testing.assert_close(wa, wb)
+    assert not torch.equal(peer.z, own.z)
+    with pytest.raises(ArgumentError, match="peer_latent must have shape"):
+        peer.observe(s, a, r, s2, peer_latent=torch.zeros(2, 3))
+    with pytest.raises(ArgumentError, match="latent_source"):
+        FurtherConfig(latent_source="theirs")
+
+
+def _spy_peer_latents(agent):
+    """Record the ``peer_latent`` every ``observe`` call gets."""
+    calls, observe = [], agent.observe
+
+    def spy(*args, peer_latent=None):
+        calls.append(None if peer_latent is None else peer_latent.clone())
+        return observe(*args, peer_latent=peer_latent)
+
+    agent.observe = spy
+    return calls
+
+
+def test_original_wiring_in_a_match_feeds_agent_1s_latent_to_agent_0():
+    """The match hands agent 0 the latent agent 1 acted with; with a Q persona (no latent) agent 0 gets none and
+    encodes from zeros, as the original's TabularQ.encode returns."""
+    cfg = FurtherConfig.preset("matching_pennies", window=8, hidden=8)
+    m = matching_pennies_further_vs_lili(2, seed=0, config=cfg, latent_source="peer")
+    further, lili = m.players
+    assert further.config.latent_source == "peer" and lili.config.latent_source == "own"
+    calls = _spy_peer_latents(further)
+    for _ in range(12):
+        z1 = lili.z.clone()
+        m.step()
+        torch.testing.assert_close(calls[-1], z1)
+    assert not torch.equal(calls[-1], further.z)
+    q = bos_vs_q_persona(2, seed=0, config=FurtherConfig.preset("bach_or_stravinsky", window=8, hidden=8),
+                         latent_source="peer")
+    calls = _spy_peer_latents(q.players[0])
+    q.run(20, progress=False)
+    assert q.players[0].config.latent_source == "peer" and calls == [None] * 20
+    with pytest.raises(ArgumentError, match="latent_source"):
+        bos_vs_q_persona(2, latent_source="theirs")
 
 
 # --- runner ---------------------------------------------------------------------------------------------------
