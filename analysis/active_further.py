@@ -1,219 +1,448 @@
-"""Full-scale FURTHER reproductions: iterated BoS vs the Q persona, cooperative FURTHER vs FURTHER, matching pennies
-FURTHER vs LILI and prisoner's dilemma vs a naive learner. Writes per-experiment JSON, learning-curve figures and a
-markdown summary table under analysis/results/. Runs resume from checkpoints under analysis/results/checkpoints/.
+"""FURTHER's four claims run the way the original ran them: run the specs, then report (figures, tables, verdicts).
 
-    .venv/bin/python analysis/active_further.py                      # all four, full scale
-    .venv/bin/python analysis/active_further.py bos_vs_q_persona --steps 50000 --seeds 10
-    .venv/bin/python analysis/active_further.py --diagnose-mp --steps 10000 --seeds 10   # inference tracking in MP
+Every long run is an experiment of :mod:`activeq.experiments` (spec files in ``analysis/specs/further_*.toml``), stored
+in ``analysis/results/runs/further`` (not committed) and resumed from per-trial checkpoints when started again. The
+original code's runs (``further_original_*``) need a checkout of github.com/dkkim93/further (see
+``analysis/active_further_original.py``). The report reads the store, and with ``--partial`` also the checkpoints of
+trials still running (labelled with the step they reached).
+
+    OMP_NUM_THREADS=1 .venv/bin/python analysis/active_further.py run further_mp further_pd --workers 2
+    .venv/bin/python analysis/active_further.py report [--partial]
+
+Writes ``results/active_further.md``, ``results/active_further_{mp,pd,bos,cooperative}.png`` and
+``results/active_further_summary.json``.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
+from typing import Any
 
 import numpy as np
-import torch
 
 ROOT = Path(__file__).resolve().parent
 RESULTS = ROOT / "results"
+SPECS = ROOT / "specs"
+STORE = RESULTS / "runs" / "further"
+SPEC_NAMES = ["further_mp", "further_original_imp", "further_pd_q", "further_pd_q_baselines", "further_pd_reinforce",
+              "further_pd_reinforce_baselines", "further_bos", "further_cooperative", "further_original_ibs",
+              "further_original_ic", "further_speed"]
+EPISODE = 150
+PD_OPPONENTS = ["q_persona", "reinforce_cooperative", "reinforce_defective"]
+PD_ROWS = [("further", "FURTHER"), ("lili", "LILI"), ("lola", "LOLA (models a naive learner)"),
+           ("active_br", "active best response (search)"), ("learner", "learner vs learner"),
+           ("defect", "always defect")]
 
-# Steps per experiment: BoS and cooperative at the original's scale. MP and PD are sized to this machine. In MP both
-# policies settle near uniform within ~5,000 steps, so more steps only dilute the transient (see the builders'
-# docstrings); PD's naive learner has locked into defection well before 20,000 steps.
-FULL = {
-    "bos_vs_q_persona": 50_000,
-    "cooperative_further_vs_further": 10_000,
-    "matching_pennies_further_vs_lili": 30_000,
-    "pd_vs_naive": 20_000,
-}
+
+# --- running -------------------------------------------------------------------------------------------------------
+def run(names: list[str], workers: int, quiet: bool) -> None:
+    """Run (or resume) the named specs into the store, one after the other."""
+    from activeq import experiments
+
+    os.environ["PYTHONPATH"] = os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep)
+    sys.path.insert(0, str(ROOT))  # the original-code trials live in analysis/active_further_original.py
+    for name in names:
+        spec = experiments.load_spec(SPECS / f"{name}.toml")
+        res = experiments.run(spec, STORE, workers=workers, progress=not quiet)
+        print(f"{name}: {sum(r.status == 'done' for r in res)}/{len(res)} trials done")
 
 
-def pd_baselines(match, steps: int, last: int = 1000) -> dict:
-    """LOLA and a naive learner vs the *same* naive learner as in ``match`` (lr, discount, one update per step).
+# --- reading ---------------------------------------------------------------------------------------------------------
+def _partial(key: str, params: dict) -> dict | None:
+    """A running trial's numbers so far, from its checkpoint (None if it has none yet)."""
+    import torch
 
-    Each value is the mean expected reward over the final ``last`` of ``steps`` steps (the window FURTHER is judged
-    on), simulated with activeq.active. The exact-gradient learners are deterministic, so the chains differ only in
-    the sampled states. Also reports the 600-step value used by analysis/active_results.py (steps 300-600), because
-    LOLA's reward keeps rising long after that.
-    """
-    from activeq.active import LOLA, ActiveMarkovGame, NaiveLearner, active_average_reward
+    from activeq.active.further.reproductions import summarize
+    from activeq.active.further.runner import MatchResult
 
-    opp = match.players[1]
-    out = {"naive_lr": opp.lr, "naive_discount": opp.discount}
-    for label, row in (("lola", LOLA(discount=opp.discount, opponent_lr=opp.lr)),
-                       ("naive", NaiveLearner(lr=opp.lr, discount=opp.discount))):
-        for key, n, burn in ((label, steps, steps - last), (f"{label}_600", 600, 300)):
-            amg = ActiveMarkovGame(match.game, [row, NaiveLearner(lr=opp.lr, discount=opp.discount)])
-            v = active_average_reward(amg, "simulate", steps=n, burn_in=burn, chains=2, seed=0)
-            out[key] = float(v.values[0])
-            out[key + "_se"] = float(v.stderr[0])
+    d = STORE / "checkpoints" / key
+    if not (d / "checkpoint.json").exists():
+        return None
+    meta = json.loads((d / "checkpoint.json").read_text())
+    state = torch.load(d / "checkpoint.pt", weights_only=True)
+    rewards = state["rewards"].numpy()
+    div = state["learner_diverged"].clone()
+    for i in range(2):
+        p = state.get(f"player{i}")
+        if isinstance(p, dict) and "diverged_at" in p:
+            div[i] = p["diverged_at"]
+    names = tuple(p.get("kind") if p.get("kind") != "learner" else p.get("name") for p in meta["players"])
+    res = MatchResult(rewards=rewards, players=names, episode_length=meta["episode_length"],
+                      diverged_at=div.numpy(), seconds=float(state["elapsed"]))
+    out = summarize(res, min(int(params.get("late", 1000)), res.steps))
+    out["partial_step"] = res.steps
+    out["_episodes"] = res.episode_averages()
     return out
 
 
-def mean_se(x) -> tuple[float, float]:
-    x = np.asarray(x, dtype=float)
-    x = x[np.isfinite(x)]
-    return float(x.mean()), float(x.std(ddof=1) / np.sqrt(len(x))) if len(x) > 1 else float("nan")
+def load(name: str, partial: bool) -> list[dict[str, Any]]:
+    """Every trial of experiment ``name``: params, seed, status, result (+ ``_episodes`` curves when stored)."""
+    from activeq import experiments
+    from activeq.errors import ExperimentError
 
-
-def claim(name: str, res, extra: dict | None = None) -> tuple[str, bool]:
-    """The paper's claim for experiment ``name`` evaluated on a result."""
-    if name == "bos_vs_q_persona":
-        f = res.final_average(1000)[0]
-        k = int(np.sum(f >= 1.8))
-        return f"FURTHER avg reward over final 1000 steps >= 1.8 in {k}/{len(f)} seeds (need >= 8/10)", k >= 0.8 * len(f)
-    if name == "cooperative_further_vs_further":
-        f = res.final_average(1000)
-        k = int(np.sum((f >= 7.5).all(axis=0)))
-        return f"both agents >= 7.5 over final 1000 steps in {k}/{f.shape[1]} seeds", k == f.shape[1]
-    if name == "matching_pennies_further_vs_lili":
-        m, se = mean_se(res.running_average()[0])
-        return f"FURTHER mean running reward over seeds = {m:+.4f} +- {se:.4f} se (need > 0)", m > 0
-    if name == "pd_vs_naive":
-        f = res.final_average(1000)[0]
-        m, se = mean_se(f)
-        b = extra or {}
-        bar = max(1.0, b.get("lola", -np.inf), b.get("naive", -np.inf))
-        return (f"FURTHER avg reward over final 1000 steps {m:.3f} +- {se:.3f} se (min {np.nanmin(f):.3f}); same "
-                f"window vs the same learner: LOLA {b.get('lola', np.nan):.3f}, naive {b.get('naive', np.nan):.3f} "
-                f"(LOLA over steps 300-600: {b.get('lola_600', np.nan):.3f}); mutual defection 1 "
-                f"(need > 1 and >= LOLA and naive)"), bool(m > 1.0 and m >= bar)
-    raise KeyError(name)
-
-
-def diagnose_mp(steps: int, seeds: int, seed: int, overrides: dict, lili_discount: float | None) -> dict:
-    """Matching pennies, FURTHER vs LILI, with each agent's inference checked against the truth at every step.
-
-    Records the probability that the decoder p(a_peer | s, z) gives the other agent's actual next action, and the
-    same probability under the other agent's true current policy (the best any predictor can do). A decoder that
-    tracks the opponent comes close to the true value.
-    """
-    from activeq.active.further import FurtherConfig
-    from activeq.active.further.matches import matching_pennies_further_vs_lili
-
-    cfg = FurtherConfig.preset("matching_pennies", **overrides)
-    lili = cfg.replace(discount=lili_discount) if lili_discount is not None else None
-    match = matching_pennies_further_vs_lili(seeds, seed=seed, config=cfg, lili_config=lili)
-    agents = match.players
-    dec = np.zeros((2, steps))
-    true = np.zeros((2, steps))
-    b = torch.arange(seeds)
-    for t in range(steps):
-        s = match.state
-        with torch.no_grad():
-            pred = [torch.softmax(a.inference.peer_logits(a._eye_s[s].unsqueeze(1), a.z.unsqueeze(1))[:, 0], -1)
-                    for a in agents]
-            pol = [a.policy(s) for a in agents]
-        match.step()
-        lay = agents[0].layout
-        row = agents[0].buffer[:, (agents[0].steps - 1) % agents[0].config.window]
-        acts = [row[:, lay.action(0)].argmax(-1), row[:, lay.action(1)].argmax(-1)]
-        for i in range(2):
-            dec[i, t] = float(pred[i][b, acts[1 - i]].mean())
-            true[i, t] = float(pol[1 - i][b, acts[1 - i]].mean())
-    res = match.result()
-    m, se = mean_se(res.running_average()[0])
-    windows = np.array_split(np.arange(steps), 6)
-    out = {"steps": steps, "seeds": seeds, "seed": seed, "overrides": overrides, "lili_discount": lili_discount,
-           "running_mean": m, "running_se": se,
-           "windows": [{"start": int(w[0]), "reward0": float(res.rewards[0][:, w].mean()),
-                        "decoder": [float(dec[i, w].mean()) for i in range(2)],
-                        "true": [float(true[i, w].mean()) for i in range(2)]} for w in windows]}
-    print(f"MP diagnose {overrides} lili_discount={lili_discount}: FURTHER running mean {m:+.4f} +- {se:.4f}")
-    for w in out["windows"]:
-        print(f"  from step {w['start']:6d}: FURTHER reward {w['reward0']:+.3f}; prob. given to the other's actual "
-              f"action: FURTHER decoder {w['decoder'][0]:.3f} (truth {w['true'][0]:.3f}), LILI decoder "
-              f"{w['decoder'][1]:.3f} (truth {w['true'][1]:.3f})")
+    try:
+        records = experiments.results(STORE, name)
+    except ExperimentError:
+        return []
+    out = []
+    for r in records:
+        res = r.result
+        if r.status == "done" and res is not None:
+            res = dict(res)
+            if "episodes" in r.metrics:
+                cols = r.series("episodes")
+                n = int(res.get("num_seeds", 0))
+                res["_episodes"] = np.array([[cols[f"p{i}_s{b}"] for b in range(n)] for i in range(2)])
+        elif partial and r.status == "running" and not name.startswith("further_original"):
+            res = _partial(r.key, r.params)
+        else:
+            res = None
+        if res is not None:
+            out.append({"params": r.params, "seed": r.seed, "status": r.status, "result": res})
     return out
 
 
-def figure(name: str, res, path: Path) -> None:
+def pick(rows: list[dict], **params: Any) -> dict | None:
+    for row in rows:
+        if all(row["params"].get(k) == v for k, v in params.items()):
+            return row["result"]
+    return None
+
+
+# --- statistics ------------------------------------------------------------------------------------------------------
+def mean_ci(x: Any) -> tuple[float, float, int]:
+    """Mean, half-width of its 95% t interval, and n, over the finite values."""
+    from scipy import stats
+
+    a = np.asarray(x, dtype=float)
+    a = a[np.isfinite(a)]
+    if a.size == 0:
+        return float("nan"), float("nan"), 0
+    if a.size == 1:
+        return float(a[0]), float("nan"), 1
+    return float(a.mean()), float(stats.t.ppf(0.975, a.size - 1) * a.std(ddof=1) / np.sqrt(a.size)), int(a.size)
+
+
+def fmt_ci(x: Any, digits: int = 3, scale: float = 1.0) -> str:
+    m, h, n = mean_ci(np.asarray(x, dtype=float) * scale)
+    if n == 0:
+        return "-"
+    return f"{m:+.{digits}f} ± {h:.{digits}f}" if np.isfinite(h) else f"{m:+.{digits}f}"
+
+
+def episode_slopes(cum: np.ndarray, steps: np.ndarray) -> np.ndarray:
+    """Least-squares slope (per step) of each row of the cumulative reward ``cum`` at ``steps``."""
+    t = steps - steps.mean()
+    return (cum - cum.mean(axis=1, keepdims=True)) @ t / (t @ t)
+
+
+# --- matching pennies ------------------------------------------------------------------------------------------------
+def mp_section(partial: bool) -> tuple[list[str], dict, dict]:
+    ours = load("further_mp", partial)
+    orig = load("further_original_imp", False)
+    data: dict[str, Any] = {}
+    for wiring in ("own", "peer"):
+        res = pick(ours, latent_source=wiring)
+        if res is None or "_episodes" not in res:
+            continue
+        ep = np.asarray(res["_episodes"])[0]  # (runs, episodes) of FURTHER
+        steps = (np.arange(ep.shape[1]) + 1) * EPISODE
+        cum = np.cumsum(ep * EPISODE, axis=1)
+        k10 = min(ep.shape[1], 10_000 // EPISODE)
+        data[wiring] = {"steps": steps, "cum": cum, "res": res,
+                        "slope_10k": episode_slopes(cum[:, :k10], steps[:k10]), "cum_10k": cum[:, k10 - 1]}
+    o = [r["result"] for r in orig]
+    if o:
+        ep = np.array([r["episode_average"][0] for r in o])
+        steps = np.array(o[0]["episode_timestep"], dtype=float)
+        cum = np.array([r["accumulated"][0] for r in o])
+        data["original"] = {"steps": steps, "cum": cum, "seeds": [r["seed"] for r in orig],
+                            "slope": episode_slopes(cum, steps), "running": cum[:, -1] / steps[-1],
+                            "ep": ep, "seconds": [r["seconds"] for r in o]}
+    lines = ["| run | runs | steps | FURTHER's cumulative reward at the end | slope of the cumulative reward, per step "
+             "(95% CI) | slope, second half | running reward at the end | slope over the first 10,000 steps |",
+             "|---|---|---|---|---|---|---|---|"]
+    labels = {"own": "ours, FURTHER as written (`latent_source=\"own\"`)",
+              "peer": "ours, the original's wiring (`latent_source=\"peer\"`)"}
+    verdict: dict[str, Any] = {}
+    for wiring in ("own", "peer"):
+        if wiring not in data:
+            continue
+        d, res = data[wiring], data[wiring]["res"]
+        note = f" (in progress: step {res['partial_step']})" if "partial_step" in res else ""
+        slope = np.asarray(res["cumulative_slope"])
+        lines.append(f"| {labels[wiring]}{note} | {res['num_seeds']} | {res['steps']:,} | "
+                     f"{fmt_ci(res['cumulative_final'], 1)} | {fmt_ci(slope, 4)} | "
+                     f"{fmt_ci(res['cumulative_slope_second_half'], 4)} | {fmt_ci(np.asarray(res['running_average'])[0], 4)} | "
+                     f"{fmt_ci(d['slope_10k'], 4)} |")
+        m, h, _ = mean_ci(slope)
+        verdict[wiring] = {"slope": m, "ci": h, "positive": bool(m - h > 0), "negative": bool(m + h < 0),
+                           "steps": res["steps"], "runs": res["num_seeds"], "partial": "partial_step" in res}
+    if "original" in data:
+        d = data["original"]
+        lines.append(f"| the original code (seeds {min(d['seeds'])}-{max(d['seeds'])}) | {len(d['seeds'])} | "
+                     f"{int(d['steps'][-1]):,} | {fmt_ci(d['cum'][:, -1], 1)} | {fmt_ci(d['slope'], 4)} | - | "
+                     f"{fmt_ci(d['running'], 4)} | {fmt_ci(d['slope'], 4)} |")
+        m, h, _ = mean_ci(d["slope"])
+        verdict["original"] = {"slope": m, "ci": h, "positive": bool(m - h > 0), "negative": bool(m + h < 0),
+                               "steps": int(d["steps"][-1]), "runs": len(d["seeds"])}
+    return lines, data, verdict
+
+
+def mp_figure(data: dict, path: Path) -> None:
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    ea = res.episode_averages()
-    x = (np.arange(ea.shape[2]) + 1) * res.episode_length
-    fig, axes = plt.subplots(1, 2, figsize=(10, 3.6), sharex=True)
-    for i, ax in enumerate(axes):
-        for b in range(ea.shape[1]):
-            ax.plot(x, ea[i, b], lw=0.7, alpha=0.5)
-        ax.plot(x, np.nanmean(ea[i], axis=0), color="k", lw=1.8, label="mean over seeds")
-        ax.set_title(f"{res.players[i]} (player {i})")
+    fig, axes = plt.subplots(1, 3, figsize=(15, 4.2))
+    colors = {"own": "tab:blue", "peer": "tab:red", "original": "k"}
+    names = {"own": "ours, own latent", "peer": "ours, original wiring (peer)", "original": "original code"}
+    for key in ("own", "peer", "original"):
+        if key not in data:
+            continue
+        d = data[key]
+        steps, cum = d["steps"], d["cum"]
+        m, sd = cum.mean(0), cum.std(0, ddof=1) / np.sqrt(cum.shape[0]) * 1.96 if cum.shape[0] > 1 else 0 * cum[0]
+        ax = axes[0] if key != "original" else axes[2]
+        for row in cum:
+            ax.plot(steps, row, color=colors[key], lw=0.4, alpha=0.25)
+        ax.plot(steps, m, color=colors[key], lw=2, label=f"{names[key]}: mean of {cum.shape[0]} runs")
+        ax.fill_between(steps, m - sd, m + sd, color=colors[key], alpha=0.2)
+        run = cum / steps
+        rm = run.mean(0)
+        rh = run.std(0, ddof=1) / np.sqrt(run.shape[0]) * 1.96 if run.shape[0] > 1 else 0 * rm
+        axes[1].plot(steps, rm, color=colors[key], lw=2, label=names[key])
+        axes[1].fill_between(steps, rm - rh, rm + rh, color=colors[key], alpha=0.2)
+        if key != "original":  # the same runs over the original code's length
+            k = min(len(steps), 10_000 // EPISODE)
+            axes[2].plot(steps[:k], m[:k], color=colors[key], lw=2, ls="--", label=f"{names[key]} (first 10k)")
+    axes[0].set_title("FURTHER's cumulative reward (the paper's MP metric)")
+    axes[1].set_title("running reward = cumulative / steps (mean, 95% CI)")
+    axes[2].set_title("first 10,000 steps: ours vs the original code")
+    axes[1].set_xscale("log")
+    for ax in axes:
+        ax.axhline(0.0, color="grey", lw=0.8)
         ax.set_xlabel("step")
-        ax.set_ylabel("episode average reward")
-        ax.legend(loc="lower right", fontsize=8)
-    fig.suptitle(f"{name}: {res.num_seeds} seeds, {res.steps} steps")
+        ax.legend(fontsize=7, loc="best")
+    axes[0].set_ylabel("cumulative reward")
+    axes[1].set_ylabel("average reward per step")
+    axes[2].set_ylabel("cumulative reward")
+    fig.suptitle("Iterated matching pennies, FURTHER (row) vs LILI: Nash value 0; the claim is a rising cumulative "
+                 "reward", fontsize=10)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
 
 
-def run(name: str, steps: int, seeds: int, seed: int, progress: bool) -> dict:
-    from activeq.active.further.matches import EXPERIMENTS
+# --- prisoner's dilemma ----------------------------------------------------------------------------------------------
+def pd_section(partial: bool) -> tuple[list[str], dict]:
+    agents = load("further_pd_q", partial) + load("further_pd_reinforce", partial)
+    base = load("further_pd_q_baselines", partial) + load("further_pd_reinforce_baselines", partial)
+    table: dict[str, dict[str, Any]] = {}
+    for opp in PD_OPPONENTS:
+        table[opp] = {}
+        for key, _ in PD_ROWS:
+            res = pick(agents, agent=key, opponent=opp) if key in ("further", "lili") else \
+                pick(base, row=key, opponent=opp)
+            if res is not None:
+                table[opp][key] = res
+    lines = []
+    for opp in PD_OPPONENTS:
+        if not table[opp]:
+            continue
+        any_res = next(iter(table[opp].values()))
+        lines += [f"**{opp}** ({any_res['num_seeds']} runs, {any_res['steps']:,} steps, late window the final "
+                  f"{any_res['late']:,} steps; mutual defection earns 1, mutual cooperation 3):", "",
+                  "| row player | row's reward, late window (95% CI) | runs above 1 | opponent's reward | opponent's "
+                  "final P(cooperate), mean over states and runs |", "|---|---|---|---|---|"]
+        for key, label in PD_ROWS:
+            res = table[opp].get(key)
+            if res is None:
+                continue
+            late = np.asarray(res["late_average"])
+            note = f" (in progress: step {res['partial_step']})" if "partial_step" in res else ""
+            pc = res.get("opponent_p_cooperate")
+            pc_txt = f"{np.nanmean(pc):.2f}" if pc is not None else "-"
+            lines.append(f"| {label}{note} | {fmt_ci(late[0])} | {int(np.sum(late[0] > 1.0))}/{late.shape[1]} | "
+                         f"{fmt_ci(late[1])} | {pc_txt} |")
+        lines.append("")
+    return lines, table
 
-    match = EXPERIMENTS[name](seeds, seed=seed)
-    ckpt = RESULTS / "checkpoints" / f"{name}_s{seeds}_seed{seed}"
-    res = match.run(steps, progress=progress, checkpoint_dir=ckpt, checkpoint_every=5000)
-    extra = {}
-    if name == "pd_vs_naive":
-        extra["baselines"] = pd_baselines(match, steps)
-        extra["naive_final_p_cooperate"] = torch.softmax(match.params[1], -1)[..., 0].tolist()
-        extra["further_final_p_cooperate"] = match.players[0].all_policies()[..., 0].tolist()
-    # mean over seeds of player 0's reward in each tenth of the run (where the running average comes from)
-    tenths = np.array_split(res.rewards[0], 10, axis=1)
-    extra["player0_reward_by_tenth"] = [float(np.nanmean(c)) for c in tenths]
-    text, ok = claim(name, res, extra.get("baselines"))
-    out = res.to_dict(curves=True) | {"experiment": name, "seed": seed, "claim": text, "claim_holds": ok,
-                                      "analysis": extra}
-    (RESULTS / f"active_further_{name}.json").write_text(json.dumps(out, indent=1))
-    figure(name, res, RESULTS / f"active_further_{name}.png")
-    print(f"{name}: {text} -> {'HOLDS' if ok else 'FAILS'} ({res.seconds:.0f} s)", flush=True)
-    return out
+
+def pd_figure(table: dict, path: Path) -> None:
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    opps = [o for o in PD_OPPONENTS if table.get(o)]
+    if not opps:
+        return
+    fig, ax = plt.subplots(figsize=(11, 4.2))
+    width = 0.8 / len(PD_ROWS)
+    for k, (key, label) in enumerate(PD_ROWS):
+        xs, ms, hs = [], [], []
+        for j, opp in enumerate(opps):
+            res = table[opp].get(key)
+            if res is None:
+                continue
+            m, h, _ = mean_ci(np.asarray(res["late_average"])[0])
+            xs.append(j + (k - len(PD_ROWS) / 2 + 0.5) * width)
+            ms.append(m)
+            hs.append(h if np.isfinite(h) else 0.0)
+        ax.bar(xs, ms, width, yerr=hs, capsize=2, label=label)
+    ax.axhline(1.0, color="k", ls="--", lw=1, label="mutual defection (1)")
+    ax.axhline(3.0, color="grey", ls=":", lw=1, label="mutual cooperation (3)")
+    ax.set_xticks(range(len(opps)))
+    ax.set_xticklabels([o.replace("_", " ") for o in opps])
+    ax.set_ylabel("row player's reward per step, late window")
+    ax.set_title("Iterated prisoner's dilemma vs opponents that learn from samples (mean, 95% CI over runs)")
+    ax.legend(fontsize=7, ncol=2, loc="upper right")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+# --- Bach or Stravinsky and the cooperative game ---------------------------------------------------------------------
+def _original_final(rows: list[dict], players: tuple[int, ...], episodes: int = 7) -> np.ndarray:
+    """Per seed and player: the mean of the last ``episodes`` episode averages (~1,000 steps) of the original code."""
+    return np.array([[np.mean(r["result"]["episode_average"][i][-episodes:]) for i in players] for r in rows])
+
+
+def bos_coop_section(partial: bool) -> tuple[list[str], dict]:
+    out: dict[str, Any] = {}
+    lines = ["| game | run | runs | steps | claim | runs meeting it | late-window reward (95% CI) |",
+             "|---|---|---|---|---|---|---|"]
+    for game, name, orig_name, thr in (("bos", "further_bos", "further_original_ibs", 1.8),
+                                       ("cooperative", "further_cooperative", "further_original_ic", 7.5)):
+        rows = load(name, partial)
+        claim = ("FURTHER >= 1.8 over the final 1,000 steps" if game == "bos" else
+                 "both agents >= 7.5 over the final 1,000 steps")
+        out[game] = {}
+        for wiring in ("own", "peer"):
+            res = pick(rows, latent_source=wiring)
+            if res is None:
+                continue
+            late = np.asarray(res["late_average"])
+            ok = late[0] >= thr if game == "bos" else (late >= thr).all(axis=0)
+            note = f" (in progress: step {res['partial_step']})" if "partial_step" in res else ""
+            lines.append(f"| {game} | ours, `latent_source=\"{wiring}\"`{note} | {res['num_seeds']} | {res['steps']:,} | "
+                         f"{claim} | {int(ok.sum())}/{ok.size} | {fmt_ci(late[0])} |")
+            out[game][wiring] = {"res": res, "hits": int(ok.sum()), "n": int(ok.size)}
+        orig = load(orig_name, False)
+        if orig:
+            fin = _original_final(orig, (0,) if game == "bos" else (0, 1))
+            ok = fin[:, 0] >= thr if game == "bos" else (fin >= thr).all(axis=1)
+            steps = orig[0]["result"]["steps"]
+            lines.append(f"| {game} | the original code (seeds {min(r['seed'] for r in orig)}-"
+                         f"{max(r['seed'] for r in orig)}; last 7 episodes) | {len(orig)} | {steps:,} | {claim} | "
+                         f"{int(ok.sum())}/{ok.size} | {fmt_ci(fin[:, 0])} |")
+            out[game]["original"] = {"rows": orig, "hits": int(ok.sum()), "n": int(ok.size), "steps": steps}
+    return lines, out
+
+
+def bos_coop_figure(game: str, d: dict, path: Path) -> None:
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    if not d:
+        return
+    players = (0,) if game == "bos" else (0, 1)
+    fig, axes = plt.subplots(1, len(players), figsize=(6.5 * len(players), 4), squeeze=False)
+    colors = {"own": "tab:blue", "peer": "tab:red", "original": "k"}
+    for j, i in enumerate(players):
+        ax = axes[0, j]
+        for wiring in ("own", "peer"):
+            if wiring not in d or "_episodes" not in d[wiring]["res"]:
+                continue
+            ep = np.asarray(d[wiring]["res"]["_episodes"])[i]
+            x = (np.arange(ep.shape[1]) + 1) * EPISODE
+            for row in ep:
+                ax.plot(x, row, color=colors[wiring], lw=0.3, alpha=0.2)
+            ax.plot(x, ep.mean(0), color=colors[wiring], lw=2,
+                    label=f"ours, latent_source={wiring!r}: mean of {ep.shape[0]} runs")
+        if "original" in d:
+            ep = np.array([r["result"]["episode_average"][i] for r in d["original"]["rows"]])
+            x = np.array(d["original"]["rows"][0]["result"]["episode_timestep"])
+            ax.plot(x, ep.mean(0), color="k", lw=2, label=f"the original code: mean of {ep.shape[0]} seeds")
+        ax.set_xlabel("step")
+        ax.set_ylabel("episode average reward")
+        ax.set_title(f"{'FURTHER' if game == 'bos' else f'FURTHER (player {i})'}")
+        ax.legend(fontsize=7, loc="lower right")
+    fig.suptitle("Iterated Bach or Stravinsky vs the Q persona (claim: FURTHER -> 2)" if game == "bos" else
+                 "Iterated cooperative game, FURTHER vs FURTHER (claim: both -> 8)", fontsize=10)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+# --- speed -----------------------------------------------------------------------------------------------------------
+def speed_lines() -> list[str]:
+    rows = load("further_speed", False)
+    if not rows:
+        return []
+    lines = ["| trial | runs per trial | steps | CPU seconds per run-step (ms) |", "|---|---|---|---|"]
+    for r in sorted(rows, key=lambda r: r["params"]["num_seeds"]):
+        res = r["result"]
+        per = 1000 * res["cpu_seconds_this_session"] / (res["steps"] * res["num_seeds"])
+        lines.append(f"| MP FURTHER vs LILI, seed {r['seed']} | {res['num_seeds']} | {res['steps']:,} | {per:.2f} |")
+    return lines
+
+
+# --- report ----------------------------------------------------------------------------------------------------------
+def report(partial: bool) -> dict:
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    mp_lines, mp_data, mp_verdict = mp_section(partial)
+    if mp_data:
+        mp_figure(mp_data, RESULTS / "active_further_mp.png")
+    pd_lines, pd_table = pd_section(partial)
+    pd_figure(pd_table, RESULTS / "active_further_pd.png")
+    bc_lines, bc = bos_coop_section(partial)
+    for game in ("bos", "cooperative"):
+        bos_coop_figure(game, bc.get(game, {}), RESULTS / f"active_further_{game}.png")
+    summary = {"mp": mp_verdict,
+               "pd": {opp: {k: {"late_mean": mean_ci(np.asarray(v["late_average"])[0])[0],
+                                "late_ci": mean_ci(np.asarray(v["late_average"])[0])[1]}
+                            for k, v in rows.items()} for opp, rows in pd_table.items()},
+               "bos_coop": {g: {w: {"hits": v["hits"], "n": v["n"]} for w, v in d.items()} for g, d in bc.items()}}
+    (RESULTS / "active_further_summary.json").write_text(json.dumps(summary, indent=1))
+    md = TEMPLATE.replace("{mp_table}", "\n".join(mp_lines)).replace("{pd_table}", "\n".join(pd_lines)) \
+        .replace("{bos_coop_table}", "\n".join(bc_lines)).replace("{speed}", "\n".join(speed_lines()))
+    (RESULTS / "active_further.md").write_text(md)
+    print(md)
+    return summary
+
+
+TEMPLATE = """# FURTHER
+
+{mp_table}
+
+{pd_table}
+
+{bos_coop_table}
+
+{speed}
+"""
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("experiments", nargs="*", default=list(FULL))
-    ap.add_argument("--steps", type=int, default=None, help="override the full-scale step count")
-    ap.add_argument("--seeds", type=int, default=10)
-    ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--threads", type=int, default=1)
-    ap.add_argument("--quiet", action="store_true")
-    ap.add_argument("--diagnose-mp", action="store_true",
-                    help="instead: matching pennies with the decoder's tracking of the opponent recorded per step")
-    ap.add_argument("--entropy-weight", type=float, default=None, help="with --diagnose-mp: override the preset")
-    ap.add_argument("--lili-discount", type=float, default=None, help="with --diagnose-mp: LILI's discount")
+    sub = ap.add_subparsers(dest="command", required=True)
+    r = sub.add_parser("run", help="run or resume specs into the store")
+    r.add_argument("names", nargs="*", default=SPEC_NAMES)
+    r.add_argument("--workers", type=int, default=1)
+    r.add_argument("--quiet", action="store_true")
+    p = sub.add_parser("report", help="figures, tables and verdicts from the store")
+    p.add_argument("--partial", action="store_true", help="include running trials from their checkpoints")
     args = ap.parse_args(argv)
-    torch.set_num_threads(args.threads)
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    if args.diagnose_mp:
-        over = {} if args.entropy_weight is None else {"entropy_weight": args.entropy_weight}
-        out = diagnose_mp(args.steps or 10_000, args.seeds, args.seed, over, args.lili_discount)
-        tag = "_".join(f"{k}{v}" for k, v in (over | {"lili_discount": args.lili_discount}).items() if v is not None)
-        path = RESULTS / f"active_further_mp_diagnose_{out['steps']}{'_' + tag if tag else ''}.json"
-        path.write_text(json.dumps(out, indent=1))
-        return 0
-    rows = []
-    for name in args.experiments:
-        out = run(name, args.steps or FULL[name], args.seeds, args.seed, not args.quiet)
-        rows.append(out)
-    summary = RESULTS / "active_further.md"
-    prev = {}
-    if summary.exists():
-        for line in summary.read_text().splitlines()[2:]:
-            parts = [p.strip() for p in line.strip("|").split("|")]
-            if len(parts) == 6:
-                prev[parts[0]] = line
-    for o in rows:
-        prev[o["experiment"]] = (f"| {o['experiment']} | {o['num_seeds']} | {o['steps']} | {o['claim']} | "
-                                 f"{'holds' if o['claim_holds'] else 'FAILS'} | {o['seconds']:.0f} |")
-    lines = ["| experiment | seeds | steps | result | claim | seconds |", "|---|---|---|---|---|---|"]
-    lines += [prev[k] for k in sorted(prev)]
-    summary.write_text("\n".join(lines) + "\n")
+    if args.command == "run":
+        run(args.names, args.workers, args.quiet)
+    else:
+        report(args.partial)
     return 0
 
 

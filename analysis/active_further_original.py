@@ -19,6 +19,11 @@ one JSON per finished seed, so an interrupted sweep resumes at the next unfinish
     .venv/bin/python analysis/active_further_original.py /path/to/further imp --seeds 1-20 --steps 20000 --workers 2
     .venv/bin/python analysis/active_further_original.py /path/to/further imp --summary   # table of finished seeds
 
+or through the experiments layer, one trial per seed (:func:`trial`; the spec names the checkout):
+
+    PYTHONPATH=analysis OMP_NUM_THREADS=1 .venv/bin/activeq run analysis/specs/further_original_imp.toml \
+        --store analysis/results/runs/further
+
 Results: ``analysis/results/original_further/<game>_<steps>/seed<K>.json`` and ``summary.json``.
 """
 
@@ -186,6 +191,7 @@ def run_seed(checkout: Path, stubs: Path, game: str, seed: int, steps: int, out_
         shutil.rmtree(run_dir)
     (run_dir / "config").mkdir(parents=True)
     (run_dir / "config" / GAMES[game]).write_text(config_text(checkout, game, steps))
+    run_dir = run_dir.resolve()
     launch = run_dir / "launch.py"
     launch.write_text(LAUNCH.replace("CHECKOUT", repr(str(checkout))))
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH",)}
@@ -204,6 +210,24 @@ def run_seed(checkout: Path, stubs: Path, game: str, seed: int, steps: int, out_
     os.replace(tmp, target)
     shutil.rmtree(run_dir)
     return res
+
+
+def trial(seed: int, checkout: str, game: str = "imp", steps: int = 10_000, context=None) -> dict:
+    """One seed of the original as an ``activeq run`` trial (run with ``PYTHONPATH=analysis``; see the spec files).
+
+    The seed's curves are the result; the run directory lives in the trial's checkpoint directory (the original has
+    no checkpoints of its own, so an interrupted seed starts again).
+    """
+    checkout_path = check_checkout(Path(checkout))
+    if game not in GAMES:
+        raise ValueError(f"game must be one of {sorted(GAMES)}, got {game!r}")
+    with tempfile.TemporaryDirectory(prefix="further_stubs_") as tmp:
+        write_stubs(Path(tmp))
+        ckpt = getattr(context, "checkpoint_dir", None) if context is not None else None
+        if ckpt is None:
+            with tempfile.TemporaryDirectory(prefix="further_run_") as out:
+                return run_seed(checkout_path, Path(tmp), game, int(seed), int(steps), Path(out))
+        return run_seed(checkout_path, Path(tmp), game, int(seed), int(steps), Path(ckpt))
 
 
 def summary(out_dir: Path) -> dict:

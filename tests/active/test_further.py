@@ -16,13 +16,14 @@ import pytest
 import torch
 
 from activeq.active import QPersona
-from activeq.active.further import FurtherAgent, FurtherConfig, LiliAgent, Match
+from activeq.active.further import FurtherAgent, FurtherConfig, LiliAgent, Match, MatchResult, reproductions
 from activeq.active.further.env_adapter import EnvPlayer, play
 from activeq.active.further.reference import ReferenceFurther, batched_actor_weights
 from activeq.active.further.matches import (bach_or_stravinsky, bos_vs_q_persona,
                                                   cooperative_further_vs_further, matching_pennies,
                                                   matching_pennies_further_vs_lili)
 from activeq.errors import ArgumentError, ExperimentError, LearnerError
+from activeq.experiments.testing import assert_fraction_at_least
 from activeq.games import IteratedGame
 
 SMALL = FurtherConfig(window=16, hidden=8, max_grad_norm=0.5)  # clipping is active at this norm
@@ -260,26 +261,79 @@ def test_bad_input_is_reported_clearly():
         EnvPlayer(FurtherAgent(5, (2, 2), num_seeds=2), "row")
 
 
-# --- reproductions at CI scale ----------------------------------------------------------------------------------
-def test_bos_further_steers_the_q_persona():
+# --- trial functions (the experiments layer's view) -------------------------------------------------------------
+class _Context:
+    """A duck-typed ``TrialContext``: a checkpoint directory and a place for metric series."""
+
+    def __init__(self, directory):
+        self.checkpoint_dir = directory
+        self.series = {}
+
+    def write_series(self, name, **columns):
+        self.series[name] = columns
+
+
+def test_trials_checkpoint_resume_and_summarise(tmp_path):
+    """A trial with a context checkpoints into its directory, a second call resumes the finished run (the same
+    numbers, no steps replayed), without a context the same seed gives the same numbers, and the summary is
+    consistent with the rewards."""
+    ctx = _Context(tmp_path)
+    kw = dict(steps=200, num_seeds=2, late=100, checkpoint_every=100, latent_source="peer")
+    first = reproductions.matching_pennies_further_vs_lili(0, **kw, context=ctx)
+    assert json.loads((tmp_path / "checkpoint.json").read_text())["step"] == 200
+    cols = ctx.series["episodes"]
+    assert list(cols["step"]) == [150] and set(cols) == {"step", "p0_s0", "p0_s1", "p1_s0", "p1_s1"}
+    again = reproductions.matching_pennies_further_vs_lili(0, **kw, context=_Context(tmp_path))
+    plain = reproductions.matching_pennies_further_vs_lili(0, **kw)
+    for key in ("running_average", "late_average", "cumulative_final", "cumulative_slope"):
+        assert again[key] == first[key] == plain[key], key
+    assert again["cpu_seconds_this_session"] < first["cpu_seconds_this_session"]
+    np.testing.assert_allclose(np.array(first["running_average"][0]) * 200, first["cumulative_final"], rtol=1e-6)
+    assert abs(cols["p0_s1"][0]) <= 1.0
+    assert first["players"] == ["further", "lili"] and first["latent_source"] == "peer"
+    # the slope of the cumulative reward of a constant reward is that reward
+    res = MatchResult(rewards=np.full((2, 3, 400), 0.25), players=("a", "b"), episode_length=100,
+                      diverged_at=-np.ones((2, 3), dtype=int), seconds=0.0)
+    np.testing.assert_allclose(reproductions.summarize(res, 50)["cumulative_slope"], [0.25] * 3)
+
+
+def test_pd_trials_play_the_sample_learners():
+    """FURTHER vs the REINFORCE peer (1 episode per update here) and the baselines' rows on the same protocol."""
+    out = reproductions.pd_vs_learner(0, steps=1200, num_seeds=2, opponent="reinforce_defective", episodes=1,
+                                      late=150)
+    assert out["players"] == ["further", "reinforce_defective"] and len(out["late_average"][0]) == 2
+    pc = np.array(out["opponent_p_cooperate"])
+    assert pc.shape == (2, 5) and ((pc >= 0) & (pc <= 1)).all()
+    rows = {row: reproductions.pd_baseline(0, row=row, opponent="reinforce_defective", steps=1200, num_seeds=2,
+                                           episodes=1, late=150) for row in ("defect", "learner")}
+    # always-defect gets 1 (P) or 5 (T) per step, never less than mutual defection
+    assert min(rows["defect"]["late_average"][0]) >= 1.0
+    assert rows["learner"]["players"] == ["reinforce_defective", "reinforce_defective"]
+    with pytest.raises(ArgumentError, match="row"):
+        reproductions.pd_baseline(0, row="tit_for_tat")
+
+
+# --- reproductions at CI scale (through the experiments layer's seeded fixture) ------------------------------------
+def test_bos_further_steers_the_q_persona(seeded):
     """Iterated BoS vs the Q persona (which starts preferring the column player's outcome, worth 1 to FURTHER).
 
-    Measured at seed 0: by 6,000 steps 5 of 10 seeds have steered the persona to (bach, bach) and earn ~1.95
+    Measured at seed 0: by 6,000 steps 5 of 10 runs have steered the persona to (bach, bach) and earn ~1.95
     (the rest sit at the persona's outcome, ~0.9); at 10,000 steps 7 of 10, at 20,000 all 10. Full scale
-    (analysis/active_further.py, 50,000 steps): 9 of 10 seeds >= 1.8 over the final 1,000 steps.
+    (analysis/active_further.py, 50,000 steps, 20 runs): see analysis/results/active_further.md.
     """
-    res = bos_vs_q_persona(10, seed=0).run(6000, progress=False)
-    final = res.final_average(1000)[0]
-    assert (res.diverged_at < 0).all()
-    assert np.sum(final >= 1.8) >= 4
+    res = seeded(reproductions.bos_vs_q_persona, seeds=[0], steps=6000, num_seeds=10, late=1000)
+    out = res.records[0].result
+    final = np.array(out["late_average"][0])
+    assert (np.array(out["diverged_at"]) < 0).all()
+    assert_fraction_at_least(final, 1.8, k=4, n=10, name="FURTHER's reward, final 1,000 steps")
     assert final.max() <= 2.0 + 1e-9
     assert np.mean(final) > 1.2  # above the persona's outcome (1) and the mixed Nash value (2/3)
 
 
-def test_cooperative_further_pair_reaches_the_pareto_outcome():
-    res = cooperative_further_vs_further(5, seed=0).run(1500, progress=False)
-    final = res.final_average(300)
-    assert (final >= 7.5).all(), final
+def test_cooperative_further_pair_reaches_the_pareto_outcome(seeded):
+    res = seeded(reproductions.cooperative_further_vs_further, seeds=[0], steps=1500, num_seeds=5, late=300)
+    final = np.array(res.records[0].result["late_average"])
+    assert_fraction_at_least(final.min(axis=0), 7.5, k=5, n=5, name="the lower of the two agents' rewards")
 
 
 def test_matching_pennies_builder_can_give_lili_its_own_config():

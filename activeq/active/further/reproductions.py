@@ -81,11 +81,12 @@ def _play(match: Match, steps: int, late: int, checkpoint_every: int, context: A
     if late > steps:
         raise ArgumentError(f"late must be <= steps ({steps}), got {late}")
     ckpt = getattr(context, "checkpoint_dir", None) if context is not None else None
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     res = match.run(steps, progress=False, checkpoint_dir=ckpt,
                     checkpoint_every=check_positive_int(checkpoint_every, "checkpoint_every"))
     out = summarize(res, late)
     out["wall_seconds_this_session"] = time.perf_counter() - start
+    out["cpu_seconds_this_session"] = time.process_time() - cpu
     if context is not None and hasattr(context, "write_series"):
         ep = res.episode_averages()  # (players, runs, episodes)
         cols = {f"p{i}_s{b}": ep[i, b] for i in range(ep.shape[0]) for b in range(ep.shape[1])}
