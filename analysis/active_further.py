@@ -106,11 +106,51 @@ def load(name: str, partial: bool) -> list[dict[str, Any]]:
     return out
 
 
+RUN_KEYS = ("cumulative_final", "cumulative_slope", "cumulative_slope_second_half", "opponent_p_cooperate",
+            "agent_p_cooperate")
+PLAYER_KEYS = ("running_average", "late_average", "diverged_at")
+
+
 def pick(rows: list[dict], **params: Any) -> dict | None:
-    for row in rows:
-        if all(row["params"].get(k) == v for k, v in params.items()):
-            return row["result"]
-    return None
+    """The trials matching ``params`` merged into one result with all their runs (in seed order).
+
+    Trials that stopped at different steps (running ones read from checkpoints) are cut to the shortest and their
+    numbers recomputed from the per-episode curves (slopes then at episode resolution).
+    """
+    sel = [r["result"] for r in sorted(rows, key=lambda r: r["seed"])
+           if all(r["params"].get(k) == v for k, v in params.items())]
+    if not sel:
+        return None
+    if len(sel) == 1:
+        return sel[0]
+    out = dict(sel[0])
+    out["num_seeds"] = sum(r["num_seeds"] for r in sel)
+    for key in RUN_KEYS:
+        if all(key in r for r in sel):
+            out[key] = [x for r in sel for x in r[key]]
+    for key in PLAYER_KEYS:
+        if all(key in r for r in sel):
+            out[key] = [[x for r in sel for x in r[key][i]] for i in range(len(sel[0][key]))]
+    if all("_episodes" in r for r in sel):
+        n = min(np.asarray(r["_episodes"]).shape[2] for r in sel)
+        out["_episodes"] = np.concatenate([np.asarray(r["_episodes"])[:, :, :n] for r in sel], axis=1)
+    if len({r["steps"] for r in sel}) > 1 and "_episodes" in out:
+        out |= from_episodes(out["_episodes"], out["late"])
+        out["partial_step"] = out["steps"]
+    return out
+
+
+def from_episodes(ep: np.ndarray, late: int) -> dict:
+    """The summary numbers recomputed from per-episode averages ``(players, runs, episodes)``."""
+    ep = np.asarray(ep, dtype=float)
+    steps = (np.arange(ep.shape[2]) + 1) * EPISODE
+    cum = np.cumsum(ep[0] * EPISODE, axis=1)
+    half = ep.shape[2] // 2
+    k = max(1, min(ep.shape[2], late // EPISODE))
+    return {"steps": int(steps[-1]), "running_average": ep.mean(axis=2).tolist(),
+            "late_average": ep[:, :, -k:].mean(axis=2).tolist(), "cumulative_final": cum[:, -1].tolist(),
+            "cumulative_slope": episode_slopes(cum, steps).tolist(),
+            "cumulative_slope_second_half": episode_slopes(cum[:, half:], steps[half:]).tolist()}
 
 
 # --- statistics ------------------------------------------------------------------------------------------------------
@@ -146,7 +186,7 @@ def mp_section(partial: bool) -> tuple[list[str], dict, dict]:
     orig = load("further_original_imp", False)
     data: dict[str, Any] = {}
     for wiring in ("own", "peer"):
-        res = pick(ours, latent_source=wiring)
+        res = pick(ours, latent_source=wiring, num_seeds=10)
         if res is None or "_episodes" not in res:
             continue
         ep = np.asarray(res["_episodes"])[0]  # (runs, episodes) of FURTHER
@@ -393,6 +433,49 @@ def speed_lines() -> list[str]:
     return lines
 
 
+# --- budget ----------------------------------------------------------------------------------------------------------
+BUDGET_ROWS = [  # experiment, the original's protocol, what the spec asks for
+    ("further_mp", "MP, FURTHER vs LILI: 1,000,000 steps x 20 seeds", "200,000 steps x 20 runs, per wiring (own, peer)"),
+    ("further_original_imp", "(the original code itself)", "10,000 steps x seeds 1-10"),
+    ("further_pd_q", "no PD in the original", "20,000 steps x 10 runs, per agent (FURTHER, LILI)"),
+    ("further_pd_q_baselines", "", "20,000 steps x 10 runs, per row (4)"),
+    ("further_pd_reinforce", "Meta-MAPG: 64 episodes x 150 steps per update, 7 updates",
+     "8 episodes per update: 9,600 steps x 10 runs, per agent and persona"),
+    ("further_pd_reinforce_baselines", "", "9,600 steps x 10 runs, per row (4) and persona"),
+    ("further_bos", "BoS vs Q persona: 50,000 steps x 20 seeds", "50,000 steps x 20 runs, per wiring"),
+    ("further_cooperative", "cooperative: 10,000 steps x 20 seeds", "10,000 steps x 20 runs, per wiring"),
+    ("further_original_ibs", "(the original code itself)", "20,000 steps x seeds 1-10"),
+    ("further_original_ic", "(the original code itself)", "10,000 steps x seeds 1-10"),
+]
+
+
+def budget_lines(partial: bool) -> list[str]:
+    """What each experiment asked for and what it reached in the store (and checkpoints) when the report was made."""
+    lines = ["| experiment | the original | asked for here | reached when this report was made | loop wall time |",
+             "|---|---|---|---|---|"]
+    for name, orig, asked in BUDGET_ROWS:
+        rows = load(name, partial)
+        if name.startswith("further_original"):
+            reached = f"{len(rows)} seeds done" if rows else "not run"
+            wall = f"{sum(r['result']['seconds'] for r in rows) / 60:.0f} min" if rows else "-"
+        else:
+            if not rows:
+                reached, wall = "not run", "-"
+            else:
+                parts = []
+                for r in sorted(rows, key=lambda r: (json.dumps(r["params"], sort_keys=True), r["seed"])):
+                    res = r["result"]
+                    tag = ", ".join(f"{k}={v}" for k, v in r["params"].items()
+                                    if k in ("latent_source", "agent", "opponent", "row"))
+                    step = res.get("partial_step", res["steps"])
+                    parts.append(f"{tag or 'trial'} (seed {r['seed']}): {step:,} x {res['num_seeds']}"
+                                 + (" (running)" if "partial_step" in res else ""))
+                reached = "; ".join(parts)
+                wall = f"{sum(r['result'].get('seconds', 0.0) for r in rows) / 60:.0f} min"
+        lines.append(f"| {name} | {orig} | {asked} | {reached} | {wall} |")
+    return lines
+
+
 # --- report ----------------------------------------------------------------------------------------------------------
 def report(partial: bool) -> dict:
     RESULTS.mkdir(parents=True, exist_ok=True)
@@ -410,20 +493,81 @@ def report(partial: bool) -> dict:
                             for k, v in rows.items()} for opp, rows in pd_table.items()},
                "bos_coop": {g: {w: {"hits": v["hits"], "n": v["n"]} for w, v in d.items()} for g, d in bc.items()}}
     (RESULTS / "active_further_summary.json").write_text(json.dumps(summary, indent=1))
-    md = TEMPLATE.replace("{mp_table}", "\n".join(mp_lines)).replace("{pd_table}", "\n".join(pd_lines)) \
+    budget = BUDGET + "\n\n" + "\n".join(budget_lines(partial))
+    md = TEMPLATE.replace("{budget}", budget).replace("{verdicts}", VERDICTS).replace("{mp_table}", "\n".join(mp_lines)).replace("{pd_table}", "\n".join(pd_lines)) \
         .replace("{bos_coop_table}", "\n".join(bc_lines)).replace("{speed}", "\n".join(speed_lines()))
     (RESULTS / "active_further.md").write_text(md)
     print(md)
     return summary
 
 
-TEMPLATE = """# FURTHER
+BUDGET = "(budget to be written)"
+VERDICTS = "(verdicts to be written from the numbers below)"
+
+TEMPLATE = """# FURTHER's claims, run the way the original ran them
+
+Kim et al., "Influencing Long-Term Behavior in Multiagent Reinforcement Learning" (NeurIPS 2022) make four claims on
+iterated 2x2 games. This file holds, for each: the original's protocol, our numbers (and the original code's, where
+this machine could run it) and the verdict. Made by `analysis/active_further.py report` from the experiment store
+(`activeq run` with the specs in `analysis/specs/further_*.toml`). Intervals are 95% t intervals over runs.
+
+{budget}
+
+## Verdicts
+
+{verdicts}
+
+## 1. Iterated matching pennies, FURTHER vs LILI
+
+**The original's protocol** (`config/imp.yaml`, `run.sh`): 1,000,000 steps, seeds 1-20, episodes of 150 steps,
+FURTHER (row, wins on a match) vs LILI; actor lr 1e-3, critic 1e-2, gain 0.05, inference 1e-2, hidden 64, latent 5,
+entropy 0.35, window ("batch size") 64, one update per step on the latest transition; the figure is FURTHER's
+*cumulative* reward since step 1 (it logs "Accumulate reward" for this game only). The trainer's
+`for agent, peer_laent, reward in zip(...)` encodes every agent's next latent from `peer_latent`, the leftover of the
+previous loop: agent 1's (LILI's) latent. So FURTHER acts on a latent its encoder made from LILI's latent, while it
+trains its encoder, critic and actor on its own. Our `latent_source="peer"` reproduces exactly that.
 
 {mp_table}
 
+![matching pennies](active_further_mp.png)
+
+## 2. Iterated prisoner's dilemma vs opponents that learn from samples
+
+**The original's protocol**: none; the FURTHER repository has no prisoner's dilemma. The closest setup by the same
+authors is Meta-MAPG's IPD (github.com/dkkim93/meta-mapg): a peer with a tabular softmax policy over the 5 memory-1
+states, started from a "cooperative" persona (P(cooperate) ~ U[0.5, 1] per state) or a "defective" one (U[0, 0.5]),
+updated by REINFORCE with a linear baseline on 64 sampled 150-step episodes per update, lr 1.0, discount 0.96, 7
+updates. Ours: `activeq.active.learners.ReinforcePeer` (checked unbiased against the exact gradient of the episodic
+value in `tests/active/test_learners.py`), and the memory-1 Q persona `StateQPersona` (the original persona's Q
+(10, 20) in every state, so it starts out defecting). FURTHER and LILI use the Bach-or-Stravinsky settings (the ones
+tuned against a sample learner). Payoffs T=5, R=3, P=1, S=0: mutual defection earns 1. Every row of a table plays
+the same opponent with the same protocol, runs and late window; "learner vs learner" puts a second copy of the
+opponent's learner in the row seat; LOLA models the opponent as a naive exact-gradient learner (it is not one); the
+active best response is the best stationary (REINFORCE) or tracking (Q persona) policy that
+`active_best_response`'s search found against the opponent's learning, replayed in the same runs (a lower bound on
+the true active best response: no time-dependent policy is searched). Neither learner is finite-state or has an
+update that is differentiable in the policies, so the exact and the gradient active best responses do not apply.
+
 {pd_table}
 
+![prisoner's dilemma](active_further_pd.png)
+
+## 3. Bach or Stravinsky vs the Q persona, and the cooperative game
+
+**The original's protocols** (`config/ibs.yaml`, `config/ic.yaml`, seeds 1-20): BoS, FURTHER vs a stateless
+tabular Q persona with Q (10, 20) (so it prefers the column player's favourite), 50,000 steps, window 256; the
+cooperative game [4, 0; 0, 8], FURTHER vs FURTHER, 10,000 steps, window 64. The claims: FURTHER steers the persona to
+its own favourite (2); the two FURTHER agents reach the Pareto outcome (8). In the original wiring, FURTHER in BoS
+encodes from zeros (the Q persona's `encode` returns zeros), and in the cooperative game agent 0 encodes from
+agent 1's latent.
+
 {bos_coop_table}
+
+![Bach or Stravinsky](active_further_bos.png)
+
+![cooperative game](active_further_cooperative.png)
+
+## 4. Speed: batched runs vs one run per process
 
 {speed}
 """

@@ -57,6 +57,16 @@ def test_batched_agent_matches_one_seed_reference(kind):
         assert agent.gain is None
 
 
+def test_learning_emits_no_warning():
+    """Each layer's weight and gradient are contiguous views into one buffer, so autograd's gradient layout contract
+    holds: no "grad and param do not obey the gradient layout contract" warning (nor any other)."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        _small_match().run(40, progress=False)
+
+
 def test_seeds_are_independent_and_divergence_is_reported():
     """Poisoning one seed's weights leaves the other seeds' updates untouched and is reported with its step."""
     torch.manual_seed(0)
