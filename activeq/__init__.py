@@ -1,7 +1,10 @@
 """activeq: multiagent learning and game theory.
 
-Active equilibria, Nash and correlated equilibria of matrix and stochastic games, average-reward learning under
-long mixing times, realtime asynchronous inference and theory-of-mind probes. See README.md for a tour.
+Active equilibria (``activeq.active``), Nash and correlated equilibria of matrix and stochastic games
+(``activeq.nash``), average-reward learning under long mixing times (``activeq.avgreward``), on a common game model
+(``activeq.games``) with figures in ``activeq.plot``. Realtime asynchronous inference and LLM theory-of-mind probes
+are the design's other shared modules (``activeq.realtime``, ``activeq.tom``); the API reference of the
+documentation lists the subpackages this version ships. See README.md for a tour.
 """
 
 from . import errors

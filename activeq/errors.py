@@ -62,3 +62,39 @@ class ActiveqWarning(UserWarning):
 
 class ConvergenceWarning(ActiveqWarning):
     """An iterative method stopped before reaching its tolerance; its result carries the certificate."""
+
+
+class ProbeError(ActiveqError, ValueError):
+    """A theory-of-mind probe (partner, agent, prompt style, horizon) is misconfigured (``activeq.tom``)."""
+
+
+class BackendError(ProbeError):
+    """A model backend failed (server down, timed out, bad response, prompt too long) after its retries.
+
+    ``partial`` holds what was played before the failure (a :class:`activeq.tom.probe.Trajectory` or None); a
+    probe with a ``checkpoint`` keeps those rounds on disk and resumes from them.
+    """
+
+    def __init__(self, message: str, partial: object = None):
+        super().__init__(message)
+        self.partial = partial
+
+
+class ResponseFormatError(BackendError):
+    """A backend answered with something that is not the protocol's format (e.g. a non-JSON HTTP body)."""
+
+
+class ContextLengthError(BackendError):
+    """The rendered prompt is longer than the model's context window."""
+
+
+class NotConvergedError(SolverError):
+    """A solver stopped without certifying any equilibrium (``max_regret`` above ``tol`` x payoff range).
+
+    ``approximations`` holds what it reached, as labelled :class:`activeq.nash.Approximation` objects (best first), so
+    nothing is lost; they are never returned as equilibria.
+    """
+
+    def __init__(self, message: str, approximations: tuple = ()):
+        super().__init__(message)
+        self.approximations = tuple(approximations)

@@ -7,7 +7,8 @@
 4. Bach or Stravinsky vs the Q persona: the active best response's average reward over the final 1,000 steps;
 5. compare() on every 2x2 catalog game, plus the trajectories figure.
 
-Run: ``.venv/bin/python analysis/active_results.py [--quick]``.
+Run: ``.venv/bin/python analysis/active_results.py [--quick]``; ``--figure`` redraws only
+``active_trajectories.png`` (it computes the active best responses against the naive learner it plots).
 """
 
 from __future__ import annotations
@@ -118,9 +119,22 @@ def bos_vs_q(seeds, steps):
     return br, rows
 
 
+def trajectories(games, active, search, quick):
+    """The figure: naive vs naive, the active BR vs the naive learner (from ``active``, else computed), naive vs Q."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig = trajectories_figure(games, runs=2, steps=600 if quick else 1500, active=active, search=search)
+    fig.savefig(OUT / "active_trajectories.png", dpi=120)
+    plt.close(fig)
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--quick", action="store_true", help="small budgets (a minute or two)")
+    ap.add_argument("--figure", action="store_true", help="only redraw active_trajectories.png")
     args = ap.parse_args(argv)
     torch.set_num_threads(1)
     OUT.mkdir(parents=True, exist_ok=True)
@@ -129,6 +143,9 @@ def main(argv=None) -> int:
                   steps=300 if quick else 500, eval_chains=4 if quick else 8, eval_steps=600 if quick else 1500,
                   restarts=8 if quick else 12, iterations=15 if quick else 30)
     sim = dict(steps=600 if quick else 1500, chains=4 if quick else 8)
+    if args.figure:
+        trajectories(["bach_or_stravinsky", "chicken", "cooperative", "coordination"], {}, search, quick)
+        return 0
     report_file = OUT / ("active_results_quick.md" if quick else "active_results.md")
 
     def flush(text):
@@ -166,7 +183,7 @@ def main(argv=None) -> int:
                                                             [(s, f"{v:.3f}") for s, v in rows]))
 
     games = [e.name for e in list_games() if e.kind == "normal_form" and len(e.players) == 2]
-    tables, payload = [], []
+    tables, payload, active = [], [], {}
     for k, name in enumerate(games):
         g = load_game(name)
         if g.num_actions != (2, 2):
@@ -175,10 +192,10 @@ def main(argv=None) -> int:
                     baselines=("naive", "lola"), steps=sim["steps"], chains=sim["chains"], search=search, seed=k)
         tables.append(c.table())
         payload.append(c.to_dict())
+        active |= {(name, opp): amg for opp, amg in c.active.items()}
         flush("\n```\n" + tables[-1] + "\n```")
         (OUT / "active_vs_nash.json").write_text(json.dumps(payload, indent=1))
-    fig = trajectories_figure([p["game"] for p in payload][:4], runs=2, steps=600 if quick else 1500)
-    fig.savefig(OUT / "active_trajectories.png", dpi=120)
+    trajectories([p["game"] for p in payload][:4], active, search, quick)
     flush(f"\n(total {time.perf_counter() - t0:.0f} s, quick={quick})\n")
     return 0
 

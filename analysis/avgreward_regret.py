@@ -2,10 +2,12 @@
 
 Environments: ``rooms`` regions of ``length x length`` cells with switching goals, the task in the state
 (:func:`activeq.games.generators.scalable.rooms_mdp`), cycles and random switching. Regret is
-``sum_t (g* - r_t)`` with g* the exact optimal gain from ``solve_average_reward``. Results go to
-``analysis/results/``: ``regret_<env>.png`` (mean cumulative regret with standard-error bands over seeds, log
-x axis), ``regret_table_<layouts>_<steps>.md`` and ``regret_summary_<layouts>_<steps>.csv``; runs are cached under ``analysis/results/avgreward_regret``
-so an interrupted script resumes (rerun the same command).
+``sum_t (g* - r_t)`` with g* the exact optimal gain from ``solve_average_reward``. Results go to ``--out``
+(default ``analysis/results/``): ``regret_<env>.png`` (mean cumulative regret with standard-error bands over seeds,
+log x axis), ``regret_table_<layouts>_<steps>.md`` and ``regret_summary_<layouts>_<steps>.csv``. Every run is a
+trial of :func:`activeq.avgreward.trials.regret_trial` in the results store ``<out>/store`` (experiment
+``regret``), so an interrupted script resumes when rerun with the same command, a long run from its checkpoint;
+``--executor ray`` runs the trials on Ray.
 
 Run: ``.venv/bin/python analysis/avgreward_regret.py [--steps 100000] [--seeds 10] [--quick]``. The step count is a
 flag: the table's header states what was actually run.
@@ -28,8 +30,9 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from activeq.avgreward.experiments import EnvSpec, LearnerSpec, regret_sweep  # noqa: E402
+from activeq import experiments  # noqa: E402
 from activeq.avgreward.learners import LEARNERS  # noqa: E402
+from activeq.avgreward.trials import RegretRuns, regret_spec  # noqa: E402
 from activeq.plot.curves import plot_regret_curves  # noqa: E402
 
 RESULTS = ROOT / "analysis" / "results"
@@ -59,7 +62,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                    "rooms^2 * length^2 states)")
     p.add_argument("--switching", nargs="+", default=["cycles", "random"])
     p.add_argument("--learners", nargs="+", default=list(LEARNERS), choices=list(LEARNERS))
-    p.add_argument("--workers", type=int, default=1)
+    p.add_argument("--workers", type=int, default=1, help="processes (local executor) or CPUs of a local Ray")
+    p.add_argument("--executor", choices=["local", "ray"], default="local")
+    p.add_argument("--address", default=None, help="ray: address of an existing cluster")
     p.add_argument("--quick", action="store_true", help="smoke-sized: 2000 steps, 2 seeds, 4x3 only")
     p.add_argument("--out", type=Path, default=RESULTS)
     args = p.parse_args(argv)
@@ -70,23 +75,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     for lay in args.layouts:
         rooms, length = (int(v) for v in lay.split("x"))
         for sw in args.switching:
-            envs.append(EnvSpec(f"rooms{rooms}x{length}_{sw}", "rooms",
-                                {"rooms": rooms, "length": length, "switching": sw}))
-    learners = [LearnerSpec(name, name) for name in args.learners]
+            envs.append({"rooms": rooms, "length": length, "switching": sw})
     args.out.mkdir(parents=True, exist_ok=True)
-    tables, all_records = [], []
+    all_runs = []
     for env in envs:   # one environment at a time so finished environments are plotted even if a later one is cut
-        res = regret_sweep([env], learners, seeds=range(args.seeds), steps=args.steps, report_steps=report,
-                           out_dir=args.out / "avgreward_regret", workers=args.workers, progress=True)
-        all_records.extend(res.records)
-        steps, curves = res.curves(env.label)
-        fig = plot_regret_curves(curves, x=steps, logx=True, title=f"{env.label}: regret vs exact optimal gain")
-        fig.savefig(args.out / f"regret_{env.label}.png", dpi=120, bbox_inches="tight")
-        tables.append(res.table())
-        print(res.table(), flush=True)
-    from activeq.avgreward.experiments import SweepResult
-
-    total = SweepResult(tuple(all_records))
+        spec = experiments.Experiment.from_dict(regret_spec("regret", [("rooms", env)], args.learners,
+                                                            seeds=args.seeds, steps=args.steps, report_steps=report))
+        res = experiments.run(spec, args.out / "store", executor=args.executor, workers=args.workers,
+                              address=args.address, progress=True)
+        if res.failed:
+            print(f"{len(res.failed)} trials failed; `activeq results regret --store {args.out / 'store'} "
+                  "--status failed` shows why", file=sys.stderr)
+            return 1
+        runs = RegretRuns.from_records(res)
+        all_runs.extend(runs.runs)
+        label = runs.environments[0]
+        steps, curves = runs.curves(label)
+        fig = plot_regret_curves(curves, x=steps, logx=True, title=f"{label}: regret vs exact optimal gain")
+        fig.savefig(args.out / f"regret_{label}.png", dpi=120, bbox_inches="tight")
+        print(runs.table(), flush=True)
+    total = RegretRuns(tuple(all_runs))
     tag = "_".join(args.layouts) + f"_{args.steps}"
     total.to_csv(args.out / f"regret_summary_{tag}.csv")
     floors = []

@@ -59,7 +59,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     root = str(Path(__file__).resolve().parent.parent)
     if root not in sys.path:
         sys.path.insert(0, root)
-    from activeq.avgreward.experiments import ENVIRONMENTS
+    from activeq.avgreward.environments import ENVIRONMENTS
     from activeq.avgreward.learners import make_learner
 
     dense_steps = args.dense_steps or (30 if args.quick else 100)

@@ -4,7 +4,8 @@
    Gambit ``enummixed_solve`` (floating point) and nashpy ``vertex_enumeration``; equilibrium counts compared
    (Gambit only up to n = 10: at n = 12 one game took over 5 minutes here; nashpy only on a few games);
 2. one Lemke-Howson path on a 200 x 200 game: activeq vs ``pygambit.nash.lcp_solve(stop_after=1)``;
-3. zero-sum 500 x 500: activeq "lp" vs OpenSpiel ``lp_solver.solve_zero_sum_matrix_game`` (and HiGHS alone).
+3. zero-sum n x n, n = 100, 300, 500, 1000: activeq "lp" vs HiGHS alone on the same LP (scipy) vs OpenSpiel
+   ``lp_solver.solve_zero_sum_matrix_game`` with its default solver (its DEFAULT_SOLVER: ECOS via cvxpy).
 
 Every tool runs single-threaded (BLAS threads pinned to 1 before numpy loads) on the same games; JIT-compiled
 peers (QuantEcon) and our numba kernel are warmed up first. Run: ``.venv/bin/python benchmarks/nash.py [--quick]``.
@@ -130,7 +131,9 @@ def bench_lemke_howson(n: int, games: int, seed: int) -> str:
 
 
 # --- 3. zero-sum LP --------------------------------------------------------------------------------------------
-def bench_zero_sum(n: int, games: int, seed: int) -> str:
+def bench_zero_sum(sizes: Sequence[int], games: dict[int, int], seed: int) -> str:
+    """activeq "lp" (through ``solve``, certificate included) vs HiGHS alone on the same LP (scipy ``linprog``) vs
+    OpenSpiel's ``lp_solver.solve_zero_sum_matrix_game`` with its default solver (ECOS via cvxpy), same games."""
     import pyspiel
     from open_spiel.python.algorithms import lp_solver
 
@@ -139,18 +142,28 @@ def bench_zero_sum(n: int, games: int, seed: int) -> str:
     from activeq.nash.zerosum import solve_matrix_game
 
     rng = np.random.default_rng(seed + 2)
+    solve(NormalFormGame.zero_sum(rng.normal(size=(60, 60))), "lp")  # warm: imports, threadpoolctl's controller
     rows = []
-    for g in range(games):
-        A = rng.normal(size=(n, n))
-        game = NormalFormGame.zero_sum(A)
-        t_ours, eq = _timed(lambda: solve(game, "lp"), 1)
-        t_highs, sol_h = _timed(lambda: solve_matrix_game(A, "highs"), 1)
-        os_game = pyspiel.create_matrix_game(A.tolist(), (-A).tolist())
-        t_os, (_, _, v0, _) = _timed(lambda: lp_solver.solve_zero_sum_matrix_game(os_game), 1)
-        rows.append([f"{n}x{n} #{g}", _ms(t_ours), _ms(t_highs), _ms(t_os), _ratio(t_os, t_ours),
-                     f"{abs(eq[0].info['value'] - v0):.1e}", f"{eq[0].max_regret:.1e}"])
-    headers = ["game", "activeq lp ms", "HiGHS alone ms", "OpenSpiel ms", "OpenSpiel/activeq", "|value diff|",
-               "activeq max regret"]
+    for n in sizes:
+        t_ours, t_highs, t_os, dv, reg = [], [], [], [], []
+        for g in range(games[n]):
+            A = rng.normal(size=(n, n))
+            game = NormalFormGame.zero_sum(A)
+            t, eq = _timed(lambda: solve(game, "lp"), 1)
+            t_ours.append(t)
+            t, sol_h = _timed(lambda: solve_matrix_game(A, "highs"), 1)
+            t_highs.append(t)
+            os_game = pyspiel.create_matrix_game(A.tolist(), (-A).tolist())
+            t, (_, _, v0, _) = _timed(lambda: lp_solver.solve_zero_sum_matrix_game(os_game), 1)
+            t_os.append(t)
+            dv.append(max(abs(eq[0].info["value"] - v0), abs(eq[0].info["value"] - sol_h.value)))
+            reg.append(eq[0].max_regret)
+        med = statistics.median
+        rows.append([f"{n}x{n}", str(games[n]), _ms(med(t_ours)), _ms(med(t_highs)), _ms(med(t_os)),
+                     _ratio(med(t_highs), med(t_ours)), _ratio(med(t_os), med(t_ours)), f"{max(dv):.1e}",
+                     f"{max(reg):.1e}"])
+    headers = ["game", "games", "activeq lp ms", "HiGHS alone ms", "OpenSpiel lp_solver ms", "HiGHS/activeq",
+               "OpenSpiel/activeq", "max |value diff|", "activeq max regret"]
     return _table(headers, rows)
 
 
@@ -159,22 +172,28 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="CI-sized run (smaller games, fewer repeats)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--wall", action="store_true", help="time with the wall clock instead of process CPU time")
+    parser.add_argument("--only", choices=("enumeration", "lemke-howson", "lp"), default=None,
+                        help="run one section (written to nash_<section>.md, so nash.md keeps the full run)")
     args = parser.parse_args(argv)
     global CLOCK
     CLOCK = time.perf_counter if args.wall else time.process_time
     if args.quick:
         sections = [("All extreme equilibria, random n x n games", lambda: bench_enumeration([6, 8], 3, {6: 1}, {6: 3, 8: 3}, args.seed)),
                     ("One Lemke-Howson path", lambda: bench_lemke_howson(60, 1, args.seed)),
-                    ("Zero-sum LP", lambda: bench_zero_sum(100, 1, args.seed))]
+                    ("Zero-sum LP", lambda: bench_zero_sum([100, 300], {100: 2, 300: 1}, args.seed))]
     else:
         sections = [("All extreme equilibria, random n x n games",
                      lambda: bench_enumeration([6, 8, 10, 12], 10, {6: 10, 8: 3, 10: 1},
                                                {6: 10, 8: 10, 10: 3}, args.seed)),
                     ("One Lemke-Howson path (label 0)", lambda: bench_lemke_howson(200, 3, args.seed)),
-                    ("Zero-sum LP", lambda: bench_zero_sum(500, 3, args.seed))]
+                    ("Zero-sum LP (random normal n x n; median over games)",
+                     lambda: bench_zero_sum([100, 300, 500, 1000], {100: 3, 300: 3, 500: 2, 1000: 1}, args.seed))]
+    if args.only:
+        sections = [sections[("enumeration", "lemke-howson", "lp").index(args.only)]]
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     header = (f"# activeq.nash benchmark{' (quick)' if args.quick else ''}\n\n"
               f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, Python {platform.python_version()}, "
-              f"{platform.machine()}, 1 BLAS thread, seed {args.seed}, "
+              f"{platform.machine()}, load average {load:.1f} at start, 1 BLAS thread, seed {args.seed}, "
               f"{'wall-clock' if args.wall else 'process CPU'} time. Times are medians over the games "
               "(each game: median of repeats); ratios are peer / activeq (> 1: activeq is faster).\n")
     parts = [header]
@@ -184,7 +203,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(text, flush=True)
         parts.append(text)
     RESULTS.mkdir(parents=True, exist_ok=True)
-    out = RESULTS / ("nash_quick.md" if args.quick else "nash.md")
+    out = RESULTS / ("nash_quick.md" if args.quick else f"nash_{args.only}.md" if args.only else "nash.md")
     out.write_text("\n".join(parts))
     print(f"written to {out}")
     return 0

@@ -3,18 +3,20 @@
 ``active_best_response(amg, agent, lookahead)`` has one code path for the whole myopic-to-farsighted range:
 
 - ``lookahead="inf"`` (the active objective): ρ^i of the joint process.
+
   * **exact** when every other learner is finite-state: agent i's problem is an average-reward MDP over
     x = (game state, the others' learner states), solved by :func:`activeq.avgreward.solve_average_reward`;
-    the answer is a :class:`MetaPolicy` (action per (s, k_-i)) that tracks the others' learner states itself.
+    the answer is a :class:`MetaPolicy` (action per ``(s, k_-i)``) that tracks the others' learner states itself.
   * **gradient** through long unrolls when every other learner's update is a differentiable function of the
     policies (the exact-gradient naive learner): Adam on stationary logits φ over a batch of restarts, see
     :mod:`activeq.active.unroll`;
-  * otherwise a **search** over stationary policies π_i(a|s) (a (μ, λ) evolution strategy on logits seeded with
+  * otherwise a **search** over stationary policies ``π_i(a|s)`` (a (μ, λ) evolution strategy on logits seeded with
     every deterministic policy when there are few), each candidate scored by long batched simulation with
     common random numbers.
+
 - ``lookahead=K`` (finite-lookahead shaping; 0 = naive best response to the others' current policies, 1 = LOLA-like):
   the same search, but a candidate is scored by agent i's stationary average reward in the profile reached after
-  the others learn for K steps against it and then freeze: J_K(π_i) = E[ρ_i(π_i, π_-i(θ_-i^K))].
+  the others learn for K steps against it and then freeze: ``J_K(π_i) = E[ρ_i(π_i, π_-i(θ_-i^K))]``.
 
 Whatever the lookahead, the returned ``value`` is the *achieved* active average reward of the chosen policy
 against the still-learning others (exact when the chain is finite, else simulated with a standard error), so a sweep
@@ -23,6 +25,7 @@ over lookaheads compares myopic and farsighted play on the one objective that ma
 
 from __future__ import annotations
 
+import math
 import numbers
 from dataclasses import dataclass, field
 from typing import Any, Sequence
@@ -31,7 +34,7 @@ import numpy as np
 import scipy.sparse as sp
 import torch
 
-from .._checks import as_generator, check_in_range, check_positive_int
+from .._checks import as_generator, check_choice, check_in_range, check_positive_int, show
 from ..avgreward import SparseMDP, solve_average_reward
 from ..errors import ArgumentError, LearnerError
 from .learner import DTYPE, LearnerBase, Params, Transition, params_batch, params_select
@@ -232,7 +235,7 @@ class ActiveBestResponse:
 # exact: average-reward MDP over (s, k_-i)
 # --------------------------------------------------------------------------------------------------
 def best_response_mdp(amg: ActiveMarkovGame, agent: int) -> tuple[SparseMDP, np.ndarray, tuple[int, ...]]:
-    """Agent ``agent``'s MDP over x = (s, k_-i) (row-major): SparseMDP, start law over x, sizes (S, K_j...)."""
+    """Agent ``agent``'s MDP over ``x = (s, k_-i)`` (row-major): SparseMDP, start law over x, sizes (S, K_j...)."""
     game = amg.game
     S, n = game.num_states, game.num_players
     A = game.num_actions
@@ -357,7 +360,7 @@ def _search_best_response(amg: ActiveMarkovGame, agent: int, lookahead: Lookahea
     sigma = 1.5
     it = range(generations)
     if progress:
-        from tqdm.auto import tqdm
+        from .._progress import progress_bar as tqdm
         it = tqdm(it, desc=f"active BR (lookahead {lookahead})", leave=False)
     n_elite = max(2, population // 4)
     for _ in it:
@@ -398,12 +401,13 @@ def _achieved(amg: ActiveMarkovGame, agent: int, lookahead: Lookahead, policy: n
 
 
 def _check_lookahead(lookahead: Any) -> Lookahead:
-    if lookahead in ("inf", float("inf")):
+    if (isinstance(lookahead, str) and lookahead == "inf") or (isinstance(lookahead, float) and lookahead == math.inf):
         return "inf"
     if isinstance(lookahead, (bool, np.bool_)) or not isinstance(lookahead, numbers.Integral) or lookahead < 0:
-        raise ArgumentError(f"lookahead must be a non-negative int (0 naive, 1 LOLA-like, K) or 'inf', got {lookahead!r}")
+        raise ArgumentError(f"lookahead must be a non-negative int (0 naive, 1 LOLA-like, K) or 'inf', "
+                            f"got {show(lookahead)}")
     if lookahead > 100_000:
-        raise ArgumentError(f"lookahead must be at most 100000 steps (use 'inf' for the limit), got {lookahead}")
+        raise ArgumentError(f"lookahead must be at most 100000 steps (use 'inf' for the limit), got {show(lookahead)}")
     return int(lookahead)
 
 
@@ -429,11 +433,10 @@ def active_best_response(amg: ActiveMarkovGame, agent: int = 0, lookahead: Looka
     if not isinstance(amg, ActiveMarkovGame):
         raise ArgumentError(f"amg must be an ActiveMarkovGame, got {type(amg).__name__}")
     if not isinstance(agent, (int, np.integer)) or isinstance(agent, bool) or not 0 <= agent < amg.num_players:
-        raise ArgumentError(f"agent must be an int in [0, {amg.num_players}), got {agent!r}")
+        raise ArgumentError(f"agent must be an int in [0, {amg.num_players}), got {show(agent)}")
     agent = int(agent)
     lookahead = _check_lookahead(lookahead)
-    if method not in ("auto", "exact", "gradient", "search"):
-        raise ArgumentError(f"method must be one of 'auto', 'exact', 'gradient', 'search'; got {method!r}")
+    method = check_choice(method, "method", ("auto", "exact", "gradient", "search"))
     others = [lr for j, lr in enumerate(amg.learners) if j != agent]
     exact_ok = all(getattr(lr, "finite_states", False) and not getattr(lr, "needs_policies", False) for lr in others)
     if method == "exact":
@@ -443,8 +446,7 @@ def active_best_response(amg: ActiveMarkovGame, agent: int = 0, lookahead: Looka
             raise LearnerError("method='exact' needs every other learner to be finite-state (and not read policies)")
     if lookahead == "inf" and exact_ok and method != "search":
         return _exact_best_response(amg, agent)
-    if meta not in ("auto", "stationary", "tracking"):
-        raise ArgumentError(f"meta must be 'auto', 'stationary' or 'tracking', got {meta!r}")
+    meta = check_choice(meta, "meta", ("auto", "stationary", "tracking"))
     use_gradient = method == "gradient" or (method == "auto" and meta != "tracking" and differentiable_others(amg, agent))
     if meta == "auto":
         meta = "tracking" if amg.num_players == 2 and not exact_ok else "stationary"

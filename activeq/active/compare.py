@@ -8,14 +8,13 @@ same opponent, and the active equilibrium reached by alternating best responses 
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
 
 import numpy as np
 
-from .._checks import check_positive_int
-from ..errors import ArgumentError, ArgumentTypeError, ConvergenceWarning
+from .._checks import check_choice, check_positive_int, show
+from ..errors import ArgumentError, ArgumentTypeError, CatalogError
 from ..games import IteratedGame, NormalFormGame, StochasticGame, load_game
 from .best_response import active_best_response
 from .equilibrium import active_equilibrium
@@ -60,7 +59,18 @@ def make_learner(name: str, game: StochasticGame, seat: int) -> Any:
 
 @dataclass(frozen=True)
 class ComparisonRow:
-    """One line of the table: ``kind`` (nash / active_br / learning / active_eq), a label, payoffs per agent."""
+    """One line of the table: what was computed, who plays in the profile it reports, and whether it converged.
+
+    ``kind``: ``nash`` (a certified Nash equilibrium of the stage game), ``active_br`` (the row agent's active best
+    response to ``opponent``), ``learning`` (a baseline learner against ``opponent``), ``active_eq`` (alternating
+    active best responses started from the active BR against ``opponent``). ``label``: what was computed, in words.
+    ``opponent``: the named opponent learner the computation started from (``-`` for Nash rows).
+    ``agents``: who plays in the reported profile, per seat (for ``active_eq`` the *final* profile: a learner that
+    was replaced by its own active best response says so). ``payoffs``/``stderr``: per agent. ``converged``: True
+    (a certified equilibrium, an estimate whose two halves agree, or active best responses that stopped improving),
+    False (not converged: for ``active_eq`` the payoffs are those of the last profile, *not* an equilibrium), None
+    (exact computation, nothing to converge). ``method``, ``note``: details.
+    """
 
     kind: str
     label: str
@@ -69,10 +79,20 @@ class ComparisonRow:
     stderr: tuple[float, ...]
     method: str
     note: str = ""
+    agents: tuple[str, ...] = ()
+    converged: bool | None = None
+
+    @property
+    def status(self) -> str:
+        """``yes`` / ``no`` / ``exact``, or ``certified`` for a Nash equilibrium."""
+        if self.converged is None:
+            return "exact"
+        return ("certified" if self.kind == "nash" else "yes") if self.converged else "no"
 
     def to_dict(self) -> dict[str, Any]:
-        return {"kind": self.kind, "label": self.label, "opponent": self.opponent, "payoffs": list(self.payoffs),
-                "stderr": list(self.stderr), "method": self.method, "note": self.note}
+        return {"kind": self.kind, "label": self.label, "opponent": self.opponent, "agents": list(self.agents),
+                "payoffs": list(self.payoffs), "stderr": list(self.stderr), "converged": self.converged,
+                "status": self.status, "method": self.method, "note": self.note}
 
 
 @dataclass(frozen=True, eq=False)
@@ -84,6 +104,8 @@ class Comparison:
     rows: tuple[ComparisonRow, ...]
     nash: tuple[Any, ...] = field(repr=False)
     settings: dict[str, Any] = field(default_factory=dict)
+    #: opponent name -> the game played by the active best response against it (for figures; not in to_dict)
+    active: dict[str, ActiveMarkovGame] = field(default_factory=dict, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         return {"game": self.game, "players": list(self.players), "rows": [r.to_dict() for r in self.rows],
@@ -93,13 +115,37 @@ class Comparison:
         return [r for r in self.rows if r.kind == kind]
 
     def table(self) -> str:
-        """Aligned text table: kind, label, opponent, each agent's payoff (± stderr), method, note."""
-        headers = ["kind", "profile", "opponent"] + [f"{p}" for p in self.players] + ["method", "note"]
+        """Aligned text table: what was computed, who plays (per seat), each payoff (± stderr), converged, method.
+
+        A stopped, unconverged alternation of active best responses is not an equilibrium: its payoffs are left out
+        of the payoff columns (the note gives the last profile's).
+        """
+        headers = ["computed"] + [f"{p} plays" for p in self.players] + [f"{p} payoff" for p in self.players]
+        headers += ["converged", "method", "note"]
         body = []
         for r in self.rows:
-            pays = [f"{v:.3f}" + (f" ± {e:.3f}" if e > 0 else "") for v, e in zip(r.payoffs, r.stderr)]
-            body.append([r.kind, r.label, r.opponent] + pays + [r.method, r.note])
+            if r.kind == "active_eq" and r.converged is False:
+                pays = ["-"] * len(r.payoffs)
+            else:
+                pays = [f"{v:.3f}" + (f" ± {e:.3f}" if e > 0 else "") for v, e in zip(r.payoffs, r.stderr)]
+            body.append([r.label] + list(r.agents) + pays + [r.status, r.method, r.note])
         return f"== {self.game} ==\n" + _aligned(headers, body)
+
+    def to_frame(self):
+        """A pandas DataFrame, one row per table row (pandas is optional; ArgumentError without it)."""
+        try:
+            import pandas as pd
+        except ImportError:  # pragma: no cover - pandas ships with the test extra
+            raise ArgumentError("to_frame needs pandas (an optional dependency): pip install pandas") from None
+        out = []
+        for r in self.rows:
+            row: dict[str, Any] = {"game": self.game, "kind": r.kind, "computed": r.label, "opponent": r.opponent}
+            row |= {f"{p} plays": a for p, a in zip(self.players, r.agents)}
+            row |= {f"payoff[{p}]": v for p, v in zip(self.players, r.payoffs)}
+            row |= {f"stderr[{p}]": e for p, e in zip(self.players, r.stderr)}
+            row |= {"converged": r.converged, "status": r.status, "method": r.method, "note": r.note}
+            out.append(row)
+        return pd.DataFrame(out)
 
 
 def _aligned(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
@@ -108,9 +154,29 @@ def _aligned(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     return "\n".join([fmt(headers), "  ".join("-" * w for w in widths)] + [fmt(r) for r in rows])
 
 
+def _final_agents(eq: Any, agent: int, opponent: str) -> tuple[str, ...]:
+    """Who plays in an alternation's final profile: the opponent, or the active BR that replaced it (and when)."""
+    last_switch: dict[int, int] = {}
+    for step in eq.history:
+        if step["switched"]:
+            last_switch[step["agent"]] = step["round"]
+    names = []
+    for seat in range(len(eq.profile)):
+        if seat == agent:
+            names.append("active BR" + (f" (re-optimised, round {last_switch[seat]})" if seat in last_switch else ""))
+        elif seat in last_switch:
+            names.append(f"active BR (replaced {opponent}, round {last_switch[seat]})")
+        else:
+            names.append(opponent)
+    return tuple(names)
+
+
 def _as_game(game: Any) -> tuple[str, NormalFormGame | None, StochasticGame]:
     if isinstance(game, str):
-        game = load_game(game)
+        try:
+            game = load_game(game)
+        except CatalogError as exc:
+            raise CatalogError(f"game: {exc}") from None
     if isinstance(game, IteratedGame):
         return game.name or "iterated game", game.stage, game
     if isinstance(game, NormalFormGame):
@@ -138,29 +204,35 @@ def compare(game: Any, opponents: Sequence[str] = DEFAULT_OPPONENTS, *, baseline
     name, stage, sg = _as_game(game)
     if sg.num_players != 2:
         raise ArgumentError(f"compare handles 2-player games, {name!r} has {sg.num_players} players")
-    if agent not in (0, 1):
-        raise ArgumentError(f"agent must be 0 or 1, got {agent!r}")
+    agent = check_choice(agent, "agent", (0, 1))
     steps = check_positive_int(steps, "steps", minimum=10)
     chains = check_positive_int(chains, "chains", minimum=2)
-    for o in list(opponents) + list(baselines):
-        if o not in LEARNERS:
-            raise ArgumentError(f"unknown learner {o!r}; known: {', '.join(sorted(LEARNERS))}")
+    for field, names in (("opponents", opponents), ("baselines", baselines)):
+        if isinstance(names, str) or not isinstance(names, (list, tuple)):
+            raise ArgumentError(f"{field} must be a list of learner names, got {show(names)}")
+        for o in names:
+            if not isinstance(o, str) or o not in LEARNERS:
+                raise ArgumentError(f"{field}: unknown learner {show(o)}; known: {', '.join(sorted(LEARNERS))}")
+    if search is not None and (not isinstance(search, dict) or not all(isinstance(k, str) for k in search)):
+        raise ArgumentError(f"search must be a dict of active_best_response options (or None), got {show(search)}")
     other = 1 - agent
     search = dict(population=16, generations=3, chains=2, steps=400, eval_chains=8, restarts=8, iterations=20) | \
         dict(search or {})
     rows: list[ComparisonRow] = []
+    active: dict[str, ActiveMarkovGame] = {}
     nash_eqs: tuple[Any, ...] = ()
     if stage is not None:
         from .. import nash
         nash_eqs = tuple(nash.solve(stage))
         for eq in nash_eqs:
-            label = " / ".join(_fmt_strategy(s) for s in eq.strategies)
-            rows.append(ComparisonRow("nash", label, "-", tuple(float(v) for v in eq.payoffs), (0.0, 0.0),
-                                      eq.method, "pure" if eq.is_pure else "mixed"))
+            rows.append(ComparisonRow("nash", f"Nash equilibrium ({'pure' if eq.is_pure else 'mixed'})", "-",
+                                      tuple(float(v) for v in eq.payoffs), (0.0, 0.0), eq.method,
+                                      f"max regret {eq.max_regret:.1g}",
+                                      tuple(_fmt_strategy(s) for s in eq.strategies), True))
     work = [(o, b) for o in opponents for b in ["__br__"] + list(baselines)]
     it = work
     if progress:
-        from tqdm.auto import tqdm
+        from .._progress import progress_bar as tqdm
         it = tqdm(work, desc=f"compare {name}", leave=False)
     for k, (opp, who) in enumerate(it):
         seats: list[Any] = [None, None]
@@ -169,28 +241,41 @@ def compare(game: Any, opponents: Sequence[str] = DEFAULT_OPPONENTS, *, baseline
             seats[agent] = _uniform(sg, agent)
             amg = ActiveMarkovGame(sg, seats)
             br = active_best_response(amg, agent, "inf", seed=seed + k, **search)
+            active[opp] = amg.replace(agent, br.learner)
             stderr = tuple(float(e) for e in br.evaluation.stderr)
-            rows.append(ComparisonRow("active_br", f"active BR ({agent_label(agent)})", opp,
+            exact = br.method.startswith("exact")
+            agents = tuple("active BR" if seat == agent else opp for seat in range(2))
+            rows.append(ComparisonRow("active_br", f"active BR ({agent_label(agent)}) vs {opp}", opp,
                                       tuple(float(v) for v in br.values), stderr, br.method,
-                                      "" if br.evaluation.converged else "not converged"))
+                                      "" if exact or br.evaluation.converged else "value estimate still moving",
+                                      agents, None if exact else bool(br.evaluation.converged)))
             if equilibrium and amg.finite:
-                with warnings.catch_warnings():  # non-convergence is reported in the row's note instead
-                    warnings.simplefilter("ignore", ConvergenceWarning)
-                    eq = active_equilibrium(amg.replace(agent, br.learner), max_rounds=6, seed=seed + k, **search)
-                rows.append(ComparisonRow("active_eq", "alternating BRs", opp, tuple(float(v) for v in eq.values),
-                                          tuple(float(e) for e in eq.stderr), "exact",
-                                          f"converged, max gain {eq.max_improvement:.2g}" if eq.converged
-                                          else f"no convergence in {eq.rounds} rounds"))
+                # non-convergence is the row's own label ("NOT an equilibrium"), so no warning
+                eq = active_equilibrium(amg.replace(agent, br.learner), max_rounds=6, seed=seed + k, warn=False,
+                                        **search)
+                values = tuple(float(v) for v in eq.values)
+                if eq.converged:
+                    label = f"active equilibrium from BR vs {opp}"
+                    note = f"max gain {eq.max_improvement:.2g} after {eq.rounds} round(s)"
+                else:
+                    label = f"alternating BRs from BR vs {opp}: NOT an equilibrium"
+                    note = (f"stopped after {eq.rounds} rounds; last profile earns "
+                            f"{' / '.join(f'{v:.3f}' for v in values)}")
+                rows.append(ComparisonRow("active_eq", label, opp, values, tuple(float(e) for e in eq.stderr),
+                                          "exact", note, _final_agents(eq, agent, opp), bool(eq.converged)))
         else:
             seats[agent] = make_learner(who, sg, agent)
             amg = ActiveMarkovGame(sg, seats)
             ev = active_average_reward(amg, steps=steps, chains=chains, seed=seed + k)
-            rows.append(ComparisonRow("learning", who, opp, tuple(float(v) for v in ev.values),
+            exact = ev.method.startswith("exact")
+            agents = tuple(who if seat == agent else opp for seat in range(2))
+            rows.append(ComparisonRow("learning", f"{who} learner vs {opp}", opp, tuple(float(v) for v in ev.values),
                                       tuple(float(e) for e in ev.stderr), ev.method,
-                                      "" if ev.converged else "not converged"))
+                                      "" if exact or ev.converged else "average reward still moving", agents,
+                                      None if exact else bool(ev.converged)))
     return Comparison(name, tuple(sg.player_names), tuple(rows), nash_eqs,
                       {"opponents": list(opponents), "baselines": list(baselines), "agent": agent, "steps": steps,
-                       "chains": chains, "seed": seed, "search": search})
+                       "chains": chains, "seed": seed, "search": search}, active)
 
 
 def agent_label(agent: int) -> str:
@@ -224,7 +309,9 @@ def demo_comparison(out_dir: Any, progress: bool = True, games: Sequence[str] | 
     """Run :func:`compare` on the catalog's 2x2 games, save the tables (JSON, text) and a trajectories figure.
 
     Sized for ``activeq demo`` (one to two minutes on two cores): opponents Q persona, naive learner, fictitious play
-    and tit-for-tat; a naive learner as the baseline; small search and simulation budgets. Returns the tables' text.
+    and tit-for-tat; a naive learner as the baseline; small search and simulation budgets. The figure shows naive vs
+    naive, the active best response vs the naive learner (the one each table reports) and naive vs the Q persona.
+    Returns the tables' text.
     """
     import json
     from pathlib import Path
@@ -236,19 +323,21 @@ def demo_comparison(out_dir: Any, progress: bool = True, games: Sequence[str] | 
     if games is None:
         known = {e.name for e in list_games()}
         games = [g for g in DEMO_GAMES if g in known]
-    texts, payload = [], []
+    texts, payload, active = [], [], {}
     it = list(enumerate(games))
     if progress:
-        from tqdm.auto import tqdm
-        it = tqdm(it, desc="active vs Nash")
+        from .._progress import progress_bar
+
+        it = progress_bar(it, desc="active vs Nash")
     for k, g in it:
         c = compare(g, baselines=("naive",), steps=400, chains=2, seed=seed + k, progress=False,
                     search=dict(population=8, generations=1, chains=1, steps=200, eval_chains=2, eval_steps=400,
                                 restarts=4, iterations=8))
         texts.append(c.table())
         payload.append(c.to_dict())
+        active |= {(g, opp): amg for opp, amg in c.active.items()}
     (out / "active_vs_nash.json").write_text(json.dumps(payload, indent=1))
-    fig = trajectories_figure(list(games)[:4], pairs=TRAJECTORY_PAIRS[::2], steps=300, seed=seed)
+    fig = trajectories_figure(list(games)[:4], steps=300, seed=seed, active=active)
     fig.savefig(out / "active_trajectories.png", dpi=110)
     import matplotlib.pyplot as plt
 
@@ -258,23 +347,34 @@ def demo_comparison(out_dir: Any, progress: bool = True, games: Sequence[str] | 
     return text
 
 
-TRAJECTORY_PAIRS = (("naive vs naive", "naive", "naive"), ("LOLA vs naive", "lola", "naive"),
+#: (legend label, row learner, column learner); ``"active_br"`` is the row agent's active best response to the
+#: column learner (computed, or taken from :attr:`Comparison.active`).
+TRAJECTORY_PAIRS = (("naive vs naive", "naive", "naive"), ("active BR vs naive", "active_br", "naive"),
                     ("naive vs Q persona", "naive", "q_persona"))
 
 
 def trajectories_figure(games: Sequence[Any] = DEMO_GAMES[:4], pairs: Sequence[tuple[str, str, str]] = TRAJECTORY_PAIRS,
-                        runs: int = 1, steps: int = 400, seed: int = 0) -> Any:
+                        runs: int = 1, steps: int = 400, seed: int = 0,
+                        active: dict[tuple[str, str], ActiveMarkovGame] | None = None,
+                        search: dict[str, Any] | None = None) -> Any:
     """One unit-square panel per 2x2 game: policy trajectories of learner pairs, Nash equilibria as stars.
 
-    Naive/LOLA learners start from random logits (scale 1, per run seed) so runs start at different points.
+    Naive/LOLA learners start from random logits (scale 1, per run seed) so runs start at different points. A pair
+    whose row learner is ``"active_br"`` plays the active best response against the column learner: taken from
+    ``active[(game name, column learner)]`` when given (e.g. ``Comparison.active``), else computed with ``search``
+    (options of :func:`active_best_response`). One legend for the figure: a colour per pair, circle = start,
+    square = end, star = Nash equilibrium.
     """
+    import textwrap
+
     import matplotlib.pyplot as plt
+    from matplotlib.lines import Line2D
 
     from .. import nash
     from ..plot.trajectories import plot_trajectories
 
     games = list(games)
-    fig, axes = plt.subplots(1, len(games), figsize=(3.6 * len(games), 3.8), squeeze=False)
+    fig, axes = plt.subplots(1, len(games), figsize=(3.5 * len(games), 4.3), squeeze=False)
     for ax, g in zip(axes[0], games):
         name, stage, sg = _as_game(g)
         if stage is None or stage.num_actions != (2, 2):
@@ -283,15 +383,35 @@ def trajectories_figure(games: Sequence[Any] = DEMO_GAMES[:4], pairs: Sequence[t
         for label, a, b in pairs:
             data[label] = []
             for r in range(runs):
-                seats = []
-                for seat, who in enumerate((a, b)):
-                    lrn = make_learner(who, sg, seat)
-                    if isinstance(lrn, NaiveLearner):  # LOLA too
-                        lrn.init_scale = 1.0
-                    seats.append(lrn)
+                if a == "active_br":
+                    amg = (active or {}).get((name, b))
+                    if amg is None:
+                        base = ActiveMarkovGame(sg, [_uniform(sg, 0), make_learner(b, sg, 1)])
+                        br = active_best_response(base, 0, "inf", seed=seed, **(search or {}))
+                        amg = base.replace(0, br.learner)
+                        active = dict(active or {}) | {(name, b): amg}
+                    seats = list(amg.learners)
+                else:
+                    seats = []
+                    for seat, who in enumerate((a, b)):
+                        lrn = make_learner(who, sg, seat)
+                        if isinstance(lrn, NaiveLearner):  # LOLA too
+                            lrn.init_scale = 1.0
+                        seats.append(lrn)
                 data[label].append(policy_trajectories(sg, seats, steps=steps, seed=seed + 97 * r))
         pts = [(float(e.strategies[0][0]), float(e.strategies[1][0])) for e in nash.solve(stage)]
-        plot_trajectories(ax, data, pts, title=stage.title or name,
+        plot_trajectories(ax, data, pts, title="\n".join(textwrap.wrap(stage.title or name, 28)),
                           action_names=(stage.action_names[0][0], stage.action_names[1][0]))
-    fig.tight_layout()
+        if ax.get_legend() is not None:
+            ax.get_legend().remove()
+    colors = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    handles = [Line2D([], [], color=colors[k % len(colors)], lw=1.5, label=label) for k, (label, _, _) in
+               enumerate(pairs)]
+    handles += [Line2D([], [], ls="", marker="o", color="0.3", ms=5, label="start"),
+                Line2D([], [], ls="", marker="s", color="0.3", ms=5, label="end"),
+                Line2D([], [], ls="", marker="*", color="k", mfc="gold", ms=11, label="Nash equilibrium")]
+    fig.legend(handles=handles, loc="lower center", ncol=len(handles), fontsize=8, frameon=False)
+    fig.suptitle(f"Learning trajectories, iterated 2x2 games ({steps} steps, smoothed; x, y: each player's "
+                 "probability of its first action)", fontsize=9)
+    fig.tight_layout(rect=(0, 0.07, 1, 0.95))
     return fig

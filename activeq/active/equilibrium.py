@@ -7,13 +7,13 @@ the result says so and why (round limit reached, last improvements), and a Conve
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
-from .._checks import check_in_range, check_positive_int
+from .._checks import check_bool, check_in_range, check_positive_int
+from .._warn import warn_caller
 from ..errors import ArgumentError, ConvergenceWarning
 from .best_response import active_best_response
 from .markov_game import ActiveMarkovGame
@@ -51,22 +51,25 @@ class ActiveEquilibrium:
 
 
 def active_equilibrium(amg: ActiveMarkovGame, eps: float = 1e-6, *, max_rounds: int = 10, progress: bool = False,
-                       seed: Any = 0, **br_options: Any) -> ActiveEquilibrium:
+                       seed: Any = 0, warn: bool = True, **br_options: Any) -> ActiveEquilibrium:
     """Iterate active best responses (agents in turn) from ``amg``'s learners until no one improves by > ``eps``.
 
     ``br_options`` go to :func:`active_best_response` (search settings when a learner is not finite-state).
-    With exact best responses (finite-state learners) values and certificate are exact.
+    With exact best responses (finite-state learners) values and certificate are exact. When the round limit is
+    reached first, ``converged`` is False and (unless ``warn=False``, for callers that label the result themselves)
+    a :class:`~activeq.errors.ConvergenceWarning` names the caller's line.
     """
     if not isinstance(amg, ActiveMarkovGame):
         raise ArgumentError(f"amg must be an ActiveMarkovGame, got {type(amg).__name__}")
     eps = check_in_range(eps, "eps", 0.0, None, low_open=True)
+    warn = check_bool(warn, "warn")
     max_rounds = check_positive_int(max_rounds, "max_rounds")
     n = amg.num_players
     current = amg
     history: list[dict[str, Any]] = []
     it = range(max_rounds)
     if progress:
-        from tqdm.auto import tqdm
+        from .._progress import progress_bar as tqdm
         it = tqdm(it, desc="active equilibrium", leave=False)
     improvements = np.full(n, np.inf)
     rounds = 0
@@ -97,7 +100,8 @@ def active_equilibrium(amg: ActiveMarkovGame, eps: float = 1e-6, *, max_rounds: 
         finite = improvements[np.isfinite(improvements)]
         message = (f"did not converge in max_rounds={max_rounds}: best responses kept changing the profile "
                    f"(last improvements {np.round(finite, 6).tolist()})")
-        warnings.warn(f"active_equilibrium {message}", ConvergenceWarning, stacklevel=2)
+        if warn:
+            warn_caller(f"active_equilibrium {message}", ConvergenceWarning)
     cert = np.where(np.isfinite(improvements), improvements, np.nan)
     return ActiveEquilibrium(current, tuple(current.names()), ev.values, ev.stderr, cert, eps, converged, rounds,
                              history, message)

@@ -194,7 +194,7 @@ class ActiveMarkovGame:
         aprobs = [np.empty((steps, B, k)) for k in self.game.num_actions] if record_policies else None
         it = range(steps)
         if progress:
-            from tqdm.auto import tqdm
+            from .._progress import progress_bar as tqdm
             it = tqdm(it, desc="simulate", leave=False)
         with torch.no_grad():
             for t in it:

@@ -182,7 +182,7 @@ def simulate_window_means(amg: ActiveMarkovGame, steps: int, burn_in: int, chain
     s2 = torch.zeros_like(s1)
     it = range(steps)
     if progress:
-        from tqdm.auto import tqdm
+        from .._progress import progress_bar as tqdm
         it = tqdm(it, desc="active average reward", leave=False)
     with torch.no_grad():
         for t in it:

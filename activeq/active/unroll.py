@@ -104,7 +104,7 @@ def unroll_search(amg: ActiveMarkovGame, agent: int, lookahead: int | str, *, re
     opt = torch.optim.Adam([logits], lr=lr)
     it = range(iterations)
     if progress:
-        from tqdm.auto import tqdm
+        from .._progress import progress_bar as tqdm
         it = tqdm(it, desc=f"active BR by unroll (lookahead {lookahead})", leave=False)
     history = []
     for _ in it:

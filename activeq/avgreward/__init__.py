@@ -16,4 +16,4 @@ __all__ = ["ChainStructure", "GainBias", "StationaryDistributions", "gain_bias",
            "stationary_distribution", "AverageRewardSolution", "SparseMDP", "evaluate_policy",
            "solve_average_reward", "MixingEstimate", "MixingTime", "SpectralGap", "estimate_mixing_time",
            "mixing_time", "sample_trajectories", "spectral_gap", "policy_chain", "ScalingFit", "mixing_scaling"]
-from . import experiments, learners  # noqa: E402,F401  (learners and regret sweeps; import activeq.avgreward.learners)
+from . import environments, learners, trials  # noqa: E402,F401  (learners, named environments, regret trials)

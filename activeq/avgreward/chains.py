@@ -24,7 +24,7 @@ import scipy.sparse as sp
 import scipy.sparse.csgraph as csgraph
 import scipy.sparse.linalg as spla
 
-from .._checks import as_float_array
+from .._checks import as_float_array, check_bool
 from ..errors import ArgumentError, ChainError
 
 STOCHASTIC_TOL = 1e-9
@@ -352,6 +352,7 @@ def stationary_distribution(P: Any, *, unique: bool = True) -> np.ndarray | Stat
     ``unique=False`` returns :class:`StationaryDistributions`, one law per closed class. Periodic classes are
     fine: the result is the Cesaro limit of ``P^t`` restricted to the class. Direct sparse LU solve per class.
     """
+    unique = check_bool(unique, "unique")
     M = _matrix(P)
     struct = _structure(M)
     if unique and struct.n_classes > 1:

@@ -97,6 +97,8 @@ def mixing_time(P: Any, eps: float = 0.25, method: str = "tv", r: Any = None, *,
     """
     method = check_choice(method, "method", ("tv", "return"))
     max_steps = check_positive_int(max_steps, "max_steps")
+    dense_limit = check_positive_int(dense_limit, "dense_limit", minimum=0)
+    block = check_positive_int(block, "block")
     M = as_chain(P)
     n = M.shape[0]
     if method == "return":
@@ -248,6 +250,7 @@ class SpectralGap:
 def spectral_gap(P: Any, *, dense_limit: int = DENSE_LIMIT) -> SpectralGap:
     """Spectral gap and relaxation time of a chain with a unique stationary law (dense eigvals for small chains,
     ARPACK on the sparse matrix, symmetrised when reversible, for large ones)."""
+    dense_limit = check_positive_int(dense_limit, "dense_limit", minimum=0)
     M = as_chain(P)
     n = M.shape[0]
     pi = stationary_distribution(M)
@@ -257,7 +260,7 @@ def spectral_gap(P: Any, *, dense_limit: int = DENSE_LIMIT) -> SpectralGap:
     F = sp.diags(pi) @ M
     reversible = bool(abs(F - F.T).max() <= 1e-12 * max(1.0, float(np.abs(F.data).max())))
     pos = pi > 0
-    if n <= dense_limit:
+    if n <= max(dense_limit, 8):  # ARPACK needs k < n - 1: tiny chains always take the dense path
         if reversible and pos.all():
             s = np.sqrt(pi)
             A = (s[:, None] * M.toarray()) / s[None, :]
@@ -330,7 +333,7 @@ class MixingEstimate:
     """A mixing time estimated from sampled trajectories, with a confidence interval ``[low, high]`` holding with
     probability at least ``confidence`` (simultaneously over all times and starts; ``high`` is None when the
     horizon was too short to certify it). ``curve[t]`` is the estimated distance (``"tv"``: max over starts of the
-    empirical TV; ``"return"``: max over starts of |running average - gain|) and ``half_width[t]`` its CI half-width.
+    empirical TV; ``"return"``: max over starts of ``|running average - gain|``) and ``half_width[t]`` its CI half-width.
     """
 
     t: int | None
@@ -350,7 +353,7 @@ def estimate_mixing_time(P: Any, eps: float = 0.25, method: str = "tv", r: Any =
     """Estimate a mixing time from ``n_trajectories`` sampled trajectories per start state of length ``horizon``.
 
     ``"tv"``: empirical law of ``X_t`` against the exact stationary law; the CI half-width
-    ``sqrt(n/(4N)) + sqrt(log(2 K/delta) / (2N))`` bounds |empirical TV - TV| (expected TV of an empirical law plus
+    ``sqrt(n/(4N)) + sqrt(log(2 K/delta) / (2N))`` bounds ``|empirical TV - TV|`` (expected TV of an empirical law plus
     McDiarmid, union bound over the ``K = starts x horizon`` tests). ``"return"``: running average reward against the
     exact gain with Bonferroni-corrected normal intervals. ``low``/``high`` are the first/last times consistent with
     the data; the point estimate uses the plain estimates.

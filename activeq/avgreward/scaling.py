@@ -22,7 +22,7 @@ from typing import Any, Sequence
 
 import numpy as np
 import scipy.sparse as sp
-from tqdm.auto import tqdm
+from .._progress import progress_bar as tqdm  # never tqdm.auto: it warns at import in Jupyter
 
 from .._checks import check_choice, check_in_range, check_positive_int
 from ..errors import ArgumentError

@@ -43,3 +43,34 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[Any]], floatfmt: str =
     lines = [fmt(list(headers)), "  ".join("-" * w for w in widths)]
     lines += [fmt(r) for r in cells]
     return "\n".join(lines)
+
+
+def add_csv_flag(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--csv", action="store_true", help="print the table as CSV (one header row) instead of text")
+
+
+def print_csv(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+    """The table as CSV on stdout: numbers at full precision (``repr`` of the float), text as is."""
+    import csv
+    import sys
+
+    writer = csv.writer(sys.stdout, lineterminator="\n")
+    writer.writerow(list(headers))
+    for row in rows:
+        writer.writerow([float(v) if isinstance(v, (float, np.floating)) else v for v in row])
+
+
+def check_one_format(args: argparse.Namespace) -> None:
+    """``--json`` and ``--csv`` exclude each other (an ArgumentError, printed as one line with exit 2)."""
+    if getattr(args, "json", False) and getattr(args, "csv", False):
+        from ..errors import ArgumentError
+
+        raise ArgumentError("choose one of --json and --csv")
+
+
+def strategy_text(s: np.ndarray, names: Sequence[str]) -> str:
+    """``C`` for a pure strategy, else ``C:0.667 D:0.333`` over the support."""
+    support = np.flatnonzero(np.asarray(s) > 1e-12)
+    if len(support) == 1:
+        return str(names[support[0]])
+    return " ".join(f"{names[a]}:{s[a]:.4g}" for a in support)

@@ -36,4 +36,8 @@ def __getattr__(name: str) -> Any:   # imported on first use: the pytest plugin 
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_EXPORTS))
+
+
 __all__ = list(_EXPORTS)

@@ -95,7 +95,7 @@ def seeded(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
     """``seeded(trial, seeds=5, *, workers=None, retries=0, **params) -> SeedResults``: run ``trial`` over the seeds
     (a count or a list) in parallel, cached by code version; a failing trial fails the test with its traceback."""
     from . import testing
-    from .spec import Experiment, _function_path
+    from .spec import Experiment, _function_path, params_hash
     from .store import Store
     from .sweep import run
     from .trial import code_version
@@ -109,7 +109,9 @@ def seeded(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
                **params: Any) -> SeedResults:
         path = _function_path(trial)
         version = code_version(path)
-        name = f"pytest.{path.replace(':', '.')}"[:180] + f"@{version[:12]}"
+        probe = Experiment("probe", path, seeds=seeds, params=params, retries=retries)
+        # one experiment per (function, params, code version): xdist workers lock only what they share
+        name = f"pytest.{path.replace(':', '.')}"[:160] + f".{params_hash(probe.params)[:8]}@{version[:12]}"
         spec = Experiment(name, path, seeds=seeds, params=params, retries=retries)
         res = run(spec, store, workers=workers or _workers(config), progress=False, lock_wait=3600.0)
         failed = [r for r in res if r.status != "done"]

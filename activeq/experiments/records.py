@@ -89,6 +89,7 @@ class RunReport:
     failed: int
     interrupted: int
     seconds: float
+    planning_seconds: float = 0.0   # from the call to the first trial submitted: spec, store, what is left
 
     def to_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)

@@ -2,9 +2,10 @@
 
 An experiment names a *trial function* by import path (``"package.module:function"``), called as
 ``trial(seed, **params) -> dict`` of JSON-serialisable results. Its parameter points are the product of four parts,
-each optional: fixed ``params``, a cartesian ``grid``, a ``zip`` of equal-length lists (one point per position) and
-a ``random`` sweep (``samples`` draws from named distributions with their own ``seed``). Every point runs once per
-seed; ``seeds`` is a count (``0..n-1``) or a list.
+each optional: fixed ``params``, a cartesian ``grid``, ``zip`` groups of equal-length lists (one point per position;
+several groups, given as a list of tables, are crossed with each other) and a ``random`` sweep (``samples`` draws
+from named distributions with their own ``seed``). Every point runs once per seed; ``seeds`` is a count
+(``0..n-1``) or a list.
 
 Each :class:`Trial` has a stable key ``"<name>/<params hash>/<seed>"``: the hash is the first 16 hex digits of the
 SHA-256 of the params' canonical JSON (sorted keys, no spaces), so a changed parameter makes a new key and the
@@ -21,7 +22,7 @@ The same spec in TOML (:func:`load_spec`)::
     steps = 500
     [grid]
     epsilon = [0.0, 0.1]
-    [zip]                           # zipped: (arms=2, gap=0.5), (arms=5, gap=0.2)
+    [zip]                           # zipped: (arms=2, gap=0.5), (arms=5, gap=0.2); [[zip]] tables: crossed groups
     arms = [2, 5]
     gap = [0.5, 0.2]
     [random]
@@ -165,7 +166,6 @@ class Trial:
     params: Mapping[str, Any]
     seed: int
     params_hash: str
-    position: int
 
     @property
     def key(self) -> str:
@@ -184,8 +184,10 @@ class Experiment:
         ``"package.module:function"``, or a module-level function (its import path is stored).
     seeds : int or sequence of int
         A count ``n`` (seeds ``0..n-1``) or distinct non-negative seeds.
-    params, grid, zip : mapping, optional
-        Fixed parameters; a cartesian grid (name -> list of values); zipped lists of equal length.
+    params, grid : mapping, optional
+        Fixed parameters; a cartesian grid (name -> list of values).
+    zip : mapping or sequence of mappings, optional
+        Zipped lists of equal length (one point per position); several groups are crossed with each other.
     random : mapping, optional
         ``{"samples": n, "seed": s, "params": {name: {distribution: args}}}``.
     retries : int
@@ -205,7 +207,7 @@ class Experiment:
     seeds: tuple[int, ...]
     params: Mapping[str, Any] = field(default_factory=dict)
     grid: Mapping[str, tuple[Any, ...]] = field(default_factory=dict)
-    zip: Mapping[str, tuple[Any, ...]] = field(default_factory=dict)
+    zip: tuple[Mapping[str, tuple[Any, ...]], ...] = ()
     random: RandomSweep | None = None
     retries: int = 1
     num_cpus: float = 1.0
@@ -215,9 +217,9 @@ class Experiment:
 
     def __init__(self, name: str, function: str | Callable[..., Any], seeds: int | Sequence[int] = 1, *,
                  params: Mapping[str, Any] | None = None, grid: Mapping[str, Sequence[Any]] | None = None,
-                 zip: Mapping[str, Sequence[Any]] | None = None, random: Mapping[str, Any] | None = None,
-                 retries: int = 1, num_cpus: float = 1.0, description: str = "", keep_checkpoints: bool = False,
-                 max_trials: int = MAX_TRIALS) -> None:
+                 zip: Mapping[str, Sequence[Any]] | Sequence[Mapping[str, Sequence[Any]]] | None = None,
+                 random: Mapping[str, Any] | None = None, retries: int = 1, num_cpus: float = 1.0,
+                 description: str = "", keep_checkpoints: bool = False, max_trials: int = MAX_TRIALS) -> None:
         set_ = object.__setattr__
         set_(self, "name", _check_name(name))
         set_(self, "function", _function_path(function))
@@ -225,11 +227,7 @@ class Experiment:
         fixed = _check_table(params, "params")
         set_(self, "params", fixed)
         set_(self, "grid", _check_lists(grid, "grid"))
-        set_(self, "zip", _check_lists(zip, "zip"))
-        lengths = {len(v) for v in self.zip.values()}
-        if len(lengths) > 1:
-            raise ExperimentError("zip: every list must have the same length, got "
-                                  + ", ".join(f"{k}: {len(v)}" for k, v in self.zip.items()))
+        set_(self, "zip", _check_zip(zip))
         set_(self, "random", _check_random(random))
         set_(self, "retries", _check_int(retries, "retries", 0))
         set_(self, "num_cpus", _check_cpus(num_cpus))
@@ -241,7 +239,8 @@ class Experiment:
         set_(self, "keep_checkpoints", keep_checkpoints)
         set_(self, "max_trials", _check_int(max_trials, "max_trials", 1))
         seen: dict[str, str] = {}
-        parts = [("params", fixed), ("grid", self.grid), ("zip", self.zip),
+        zips = [(f"zip[{i}]" if len(self.zip) > 1 else "zip", g) for i, g in enumerate(self.zip)]
+        parts = [("params", fixed), ("grid", self.grid), *zips,
                  ("random.params", self.random.params if self.random else {})]
         for part, names in parts:
             for p in names:
@@ -260,8 +259,8 @@ class Experiment:
     def size(self) -> int:
         """Number of trials, computed without expanding the sweep."""
         n = math.prod(len(v) for v in self.grid.values())
-        if self.zip:
-            n *= len(next(iter(self.zip.values())))
+        for group in self.zip:
+            n *= len(next(iter(group.values())))
         if self.random is not None:
             n *= self.random.samples
         return n * len(self.seeds)
@@ -270,11 +269,10 @@ class Experiment:
         """Every parameter point (grid x zip x random, each merged into the fixed params), in spec order."""
         grid_names = list(self.grid)
         grid_points = [dict(zip(grid_names, combo)) for combo in itertools.product(*self.grid.values())]
-        if self.zip:
-            length = len(next(iter(self.zip.values())))
-            zip_points = [{k: v[i] for k, v in self.zip.items()} for i in range(length)]
-        else:
-            zip_points = [{}]
+        zip_points: list[dict[str, Any]] = [{}]
+        for group in self.zip:
+            length = len(next(iter(group.values())))
+            zip_points = [{**z, **{k: v[i] for k, v in group.items()}} for z in zip_points for i in range(length)]
         random_points = self.random.points() if self.random is not None else [{}]
         return [{**self.params, **g, **z, **r} for g in grid_points for z in zip_points for r in random_points]
 
@@ -285,7 +283,7 @@ class Experiment:
         for point in self.points():
             h = params_hash(point)
             for seed in self.seeds:
-                t = Trial(self.name, self.function, point, seed, h, len(out))
+                t = Trial(self.name, self.function, point, seed, h)
                 if t.key in keys:
                     raise ExperimentError(f"experiment {self.name!r} lists the trial params={canonical_json(point)} "
                                           f"seed={seed} twice; remove the repeated value from grid/zip/random")
@@ -319,7 +317,8 @@ class Experiment:
         if self.grid:
             d["grid"] = {k: list(v) for k, v in self.grid.items()}
         if self.zip:
-            d["zip"] = {k: list(v) for k, v in self.zip.items()}
+            groups = [{k: list(v) for k, v in g.items()} for g in self.zip]
+            d["zip"] = groups[0] if len(groups) == 1 else groups
         if self.random is not None:
             d["random"] = self.random.to_dict()
         d.update(retries=self.retries, num_cpus=self.num_cpus, description=self.description,
@@ -503,6 +502,27 @@ def _check_lists(table: Any, where: str) -> dict[str, tuple[Any, ...]]:
             raise ExperimentError(f"{where}.{k} must be a non-empty list of values, got {v!r}")
         out[k] = tuple(v)
     return out
+
+
+def _check_zip(zip_: Any) -> tuple[dict[str, tuple[Any, ...]], ...]:
+    if zip_ is None:
+        return ()
+    many = isinstance(zip_, (list, tuple))
+    groups = list(zip_) if many else [zip_]
+    out = []
+    for i, group in enumerate(groups):
+        where = f"zip[{i}]" if many else "zip"
+        lists = _check_lists(group, where)
+        if not lists:
+            if many:
+                raise ExperimentError(f"{where} must be a non-empty table of lists")
+            continue
+        lengths = {len(v) for v in lists.values()}
+        if len(lengths) > 1:
+            raise ExperimentError(f"{where}: every list must have the same length, got "
+                                  + ", ".join(f"{k}: {len(v)}" for k, v in lists.items()))
+        out.append(lists)
+    return tuple(out)
 
 
 def _check_random(random: Any) -> RandomSweep | None:

@@ -55,7 +55,6 @@ CREATE TABLE IF NOT EXISTS trials (
     params_hash TEXT NOT NULL,
     params TEXT NOT NULL,
     seed INTEGER NOT NULL,
-    position INTEGER NOT NULL,
     status TEXT NOT NULL CHECK (status IN ('pending', 'running', 'done', 'failed')),
     attempts INTEGER NOT NULL DEFAULT 0,
     result TEXT,
@@ -86,7 +85,7 @@ class Store:
     """
 
     def __init__(self, path: str | os.PathLike[str], *, create: bool = True, timeout: float = 30.0) -> None:
-        self.root = Path(path)
+        self.root = Path(path).absolute()
         self.timeout = float(timeout)
         if self.root.exists() and not self.root.is_dir():
             raise ExperimentError(f"store {self.root} must be a directory (it holds {DB_NAME}, metrics/ and "
@@ -116,6 +115,10 @@ class Store:
                         if stmt.strip():
                             conn.execute(stmt)
                     conn.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+            columns = {r[1] for r in conn.execute("PRAGMA table_info(trials)")}
+            if "position" in columns:   # stores written before 2026-11-27 kept a spec position; rowid orders now
+                with self._transaction():
+                    conn.execute("ALTER TABLE trials DROP COLUMN position")
             row = conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
             if row is None or row[0] != str(SCHEMA_VERSION):
                 raise ExperimentError(f"store {self.db_path} has schema version {row and row[0]}, this activeq "
@@ -226,11 +229,13 @@ class Store:
                          "spec=excluded.spec, updated=excluded.updated",
                          (experiment.name, experiment.function, spec, now, now))
             texts: dict[str, str] = {}
+            for t in trials:
+                if t.params_hash not in texts:
+                    texts[t.params_hash] = canonical_json(dict(t.params))
             conn.executemany(
-                "INSERT OR IGNORE INTO trials (key, experiment, params_hash, params, seed, position, status) "
-                "VALUES (?, ?, ?, ?, ?, ?, 'pending')",
-                ((t.key, t.experiment, t.params_hash,
-                  texts.setdefault(t.params_hash, canonical_json(dict(t.params))), t.seed, t.position) for t in trials))
+                "INSERT OR IGNORE INTO trials (key, experiment, params_hash, params, seed, status) "
+                "VALUES (?, ?, ?, ?, ?, 'pending')",
+                ((t.key, t.experiment, t.params_hash, texts[t.params_hash], t.seed) for t in trials))
             reset = conn.execute("UPDATE trials SET status='pending' WHERE experiment=? AND status='running'",
                                  (experiment.name,)).rowcount
             stored = dict(conn.execute("SELECT key, status FROM trials WHERE experiment=?", (experiment.name,)))
@@ -300,8 +305,8 @@ class Store:
 
     def results(self, experiment: str | None = None, *, status: str | None = None,
                 keys: Sequence[str] | None = None) -> Results:
-        """Stored trials (of ``experiment``, with ``status``), in spec order; with ``keys``, those trials in that
-        order."""
+        """Stored trials (of ``experiment``, with ``status``) in the order they were first registered (spec order);
+        with ``keys``, those trials in that order."""
         if experiment is not None and experiment not in self.experiments():
             raise ExperimentError(f"no experiment {experiment!r} in store {self.root}; it has {self.experiments()}")
         if status is not None and status not in STATUSES:
@@ -315,7 +320,7 @@ class Store:
             args.append(status)
         sql = f"SELECT {_COLUMNS} FROM trials" + (" WHERE " + " AND ".join(where) if where else "")
         with self._guard("reading results"):
-            rows = self.conn.execute(sql + " ORDER BY experiment, position, key", args).fetchall()
+            rows = self.conn.execute(sql + " ORDER BY experiment, rowid", args).fetchall()
         records = [self._record(r) for r in rows]
         if keys is not None:
             by_key = {r.key: r for r in records}

@@ -20,10 +20,9 @@ import os
 import shutil
 import time
 from collections import deque
-from pathlib import Path
 from typing import Any
 
-from tqdm.auto import tqdm
+from tqdm import tqdm  # the plain bar: tqdm.auto warns in Jupyter without ipywidgets
 
 from .executors import Executor, make_executor
 from .records import Results, RunReport
@@ -79,6 +78,7 @@ def run(experiment: Experiment | str | os.PathLike[str], store: Store | str | os
             todo = [t for t in trials if statuses[t.key] == "pending" or statuses[t.key] == "running"
                     or (rerun_failed and statuses[t.key] == "failed")]
             done = failed = 0
+            planned = time.perf_counter() - t0
             if todo:
                 done, failed = _drive(exe, st, experiment, todo, already, len(trials), progress)
         results = st.results(keys=[t.key for t in trials])
@@ -87,15 +87,14 @@ def run(experiment: Experiment | str | os.PathLike[str], store: Store | str | os
             st.close()
     report = RunReport(experiment.name, str(st.root), exe.describe(), len(trials), already, done + failed,
                        sum(r.status == "done" for r in results), sum(r.status == "failed" for r in results),
-                       interrupted, time.perf_counter() - t0)
+                       interrupted, time.perf_counter() - t0, planned)
     return Results(results.records, report)
 
 
 def _drive(exe: Executor, st: Store, experiment: Experiment, todo: list, already: int, total: int,
            progress: bool) -> tuple[int, int]:
-    root = exe.checkpoint_root()
-    ckpt = (lambda key: str(Path(root) / key)) if root else (lambda key: str(st.checkpoint_dir(key)))
-    queue = deque(TrialPayload(t.key, t.function, dict(t.params), t.seed, 0, ckpt(t.key)) for t in todo)
+    root = os.fspath(exe.checkpoint_root() or st.checkpoint_dir(""))
+    queue = deque(todo)            # trials, or payloads of retries (made when submitted: nothing to do up front)
     flying: dict[str, TrialPayload] = {}
     done = failed = 0
     bar = tqdm(total=total, initial=already, desc=experiment.name, unit="trial", disable=not progress,
@@ -107,6 +106,8 @@ def _drive(exe: Executor, st: Store, experiment: Experiment, todo: list, already
             batch = []
             while queue and len(flying) < exe.capacity:
                 p = queue.popleft()
+                if not isinstance(p, TrialPayload):
+                    p = TrialPayload(p.key, p.function, dict(p.params), p.seed, 0, os.path.join(root, p.key))
                 flying[p.key] = p
                 batch.append(p)
             if batch:

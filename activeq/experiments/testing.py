@@ -51,7 +51,8 @@ class Interval:
     n: int
 
     def __str__(self) -> str:
-        return f"{self.confidence:.0%} interval [{self.low:.6g}, inf) for {self.estimate:.6g} ({self.method}, n={self.n})"
+        return (f"{self.confidence:.0%} interval [{self.low:.6g}, inf) for {self.estimate:.6g} "
+                f"({self.method}, n={self.n})")
 
 
 class SeedValues(np.ndarray):

@@ -280,7 +280,7 @@ def execute(payload: TrialPayload) -> Outcome:
             series = ctx.series
         else:
             raw = fn(payload.seed, **payload.params)
-    except Exception:
+    except (Exception, SystemExit):   # a trial calling sys.exit() fails; it does not stop the worker
         return Outcome(payload.key, payload.attempt, False, None, traceback.format_exc(), True, started,
                        time.time(), host, os.getpid(), version, commit)
     try:

@@ -39,7 +39,9 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import CatalogError, GameError
+from .. import limits
+from ..errors import ArgumentError, CatalogError, GameError
+from ._files import read_text_file
 from .normal_form import NormalFormGame
 from .stochastic import StochasticGame
 
@@ -106,20 +108,36 @@ def catalog_entry(name_or_path: str | os.PathLike[str]) -> CatalogEntry:
     return _entry(_read_toml(path), path)
 
 
-def load_game(name_or_path: str | os.PathLike[str]) -> Game:
+def load_game(name_or_path: str | os.PathLike[str], *, max_bytes: int | None = None) -> Game:
     """Build the game named ``name_or_path`` in the catalog, or read it from a ``.toml`` / Gambit ``.nfg`` file.
 
-    Unknown names raise :class:`activeq.errors.CatalogError` listing close matches; malformed files raise it naming
-    the file and the field.
+    Parameters
+    ----------
+    name_or_path
+        A catalog name (``activeq games`` lists them) or a path to a ``.toml`` or ``.nfg`` file.
+    max_bytes
+        Largest allocation the file may cause (a generator's parameters, an ``.nfg`` header); default
+        :data:`activeq.limits.MAX_BYTES`. Files are untrusted: a file can never raise this limit itself.
+
+    Returns
+    -------
+    NormalFormGame or StochasticGame
+        The game, named as the file says.
+
+    Raises
+    ------
+    activeq.errors.CatalogError
+        Unknown names (with close matches); malformed files, naming the file and the field; games above the size
+        limits, stating the estimate and the limit.
     """
     path = _resolve(name_or_path)
     if path.suffix.lower() == ".nfg":
         from .interop.gambit import read_nfg
 
-        return read_nfg(path)
+        return read_nfg(path, max_bytes=max_bytes)
     data = _read_toml(path)
     entry = _entry(data, path)
-    game = _build(data, entry)
+    game = _build(data, entry, max_bytes)
     game.name, game.title, game.description = entry.name, entry.title, entry.description
     return game
 
@@ -150,13 +168,32 @@ def _resolve(name_or_path: str | os.PathLike[str]) -> Path:
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
+    """Parse a TOML game file: bounded size (checked before reading), UTF-8, bounded nesting, file named in errors."""
+    text = read_text_file(path, str(path), CatalogError)
     try:
-        with open(path, "rb") as fh:
-            return tomllib.load(fh)
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise CatalogError(f"{path}: invalid TOML: {exc}") from None
-    except OSError as exc:
-        raise CatalogError(f"{path}: cannot read: {exc}") from None
+    except RecursionError:
+        data = None
+    depth = None if data is None else _nesting(data)
+    if depth is None or depth > limits.MAX_NESTING:
+        raise CatalogError(f"{path}: arrays or tables nested deeper than {limits.MAX_NESTING} levels "
+                           f"(activeq.limits.MAX_NESTING); a game file needs a few")
+    return data
+
+
+def _nesting(data: Any) -> int | None:
+    """Deepest nesting of lists/dicts in parsed TOML, found without recursion (None once past the limit)."""
+    deepest, stack = 0, [(data, 1)]
+    while stack:
+        node, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if depth > limits.MAX_NESTING:
+            return None
+        children = node.values() if isinstance(node, dict) else node
+        stack.extend((c, depth + 1) for c in children if isinstance(c, (list, dict)))
+    return deepest
 
 
 def _field(data: dict[str, Any], key: str, path: Path, kind: type | tuple[type, ...]) -> Any:
@@ -244,7 +281,7 @@ def _array(value: Any, field: str, path: str) -> np.ndarray:
     return arr
 
 
-def _build(data: dict[str, Any], entry: CatalogEntry) -> Game:
+def _build(data: dict[str, Any], entry: CatalogEntry, max_bytes: int | None = None) -> Game:
     path = entry.path
     shape = tuple(len(a) for a in entry.actions)
     try:
@@ -264,10 +301,14 @@ def _build(data: dict[str, Any], entry: CatalogEntry) -> Game:
                                   state_names=states, action_names=entry.actions, player_names=entry.players)
         from .generators import generate
 
-        game = generate(entry.generator, **data.get("params", {}))
+        params = data.get("params", {})
+        if "max_bytes" in params:
+            raise CatalogError(f"{path}: field 'params' may not set max_bytes (a file cannot raise the size limit; "
+                               f"pass load_game(..., max_bytes=...))")
+        game = generate(entry.generator, max_bytes=max_bytes, **params)
     except CatalogError:
         raise
-    except GameError as exc:
+    except (GameError, ArgumentError) as exc:
         raise CatalogError(f"{path}: {exc}") from None
     except TypeError as exc:  # e.g. a parameter of the wrong type inside a generator
         raise CatalogError(f"{path}: generator {entry.generator!r} failed: {exc}") from None

@@ -34,7 +34,7 @@ import numpy as np
 from gymnasium import spaces
 from pettingzoo.utils.env import ParallelEnv
 
-from .._checks import SeedLike, as_generator, check_positive_int
+from .._checks import SeedLike, as_generator, as_index_array, check_positive_int
 from ..errors import ArgumentError, ArgumentTypeError
 from .iterated import IteratedGame
 from .normal_form import NormalFormGame
@@ -71,7 +71,7 @@ class ParallelGameEnv(ParallelEnv):
             self.state_names = tuple(game.state_names)
         else:
             raise ArgumentTypeError(f"game must be a NormalFormGame or StochasticGame, got {type(game).__name__}")
-        if render_mode not in (None, "ansi"):
+        if not (render_mode is None or render_mode == "ansi" and isinstance(render_mode, str)):
             raise ArgumentError(f"render_mode must be None or 'ansi', got {render_mode!r}")
         self.game = game
         self.max_steps = check_positive_int(max_steps, "max_steps")
@@ -91,10 +91,7 @@ class ParallelGameEnv(ParallelEnv):
         if terminal_states is None:
             terminal = absorbing_zero_states(game) if self.kind != "repeated" else np.array([], dtype=int)
         else:
-            terminal = np.asarray(list(terminal_states), dtype=int)
-            if terminal.size and (terminal.min() < 0 or terminal.max() >= self.num_states):
-                raise ArgumentError(f"terminal_states must be state indices in [0, {self.num_states}), "
-                                    f"got {terminal.tolist()}")
+            terminal = as_index_array(terminal_states, "terminal_states", self.num_states)
         self._terminal = np.zeros(self.num_states, dtype=bool)
         self._terminal[terminal] = True
         self._terminal_list = self._terminal.tolist()

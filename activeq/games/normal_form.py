@@ -10,7 +10,8 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from .._checks import as_float_array, check_probability_vector
+from .._checks import (as_float_array, check_names, check_optional_str, check_probability_vector,
+                       check_tolerance)
 from ..errors import GameError
 
 Profile = Sequence[np.ndarray]
@@ -19,12 +20,25 @@ Profile = Sequence[np.ndarray]
 def _names(given: Sequence[Any] | None, count: int, default: str, field: str) -> tuple[str, ...]:
     if given is None:
         return tuple(f"{default}{k}" for k in range(count))
-    names = tuple(str(g) for g in given)
-    if len(names) != count:
-        raise GameError(f"{field} must have {count} entries, got {len(names)}: {list(names)}")
-    if len(set(names)) != len(names):
-        raise GameError(f"{field} must be distinct, got {list(names)}")
-    return names
+    return check_names(given, count, field, error=GameError)
+
+
+def _action_names(given: Any, counts: Sequence[int]) -> tuple[tuple[str, ...], ...]:
+    """Per-player action labels (default ``"0", "1", ...``), validated against the action counts."""
+    if given is None:
+        return tuple(tuple(str(a) for a in range(k)) for k in counts)
+    if isinstance(given, (str, bytes)) or not isinstance(given, (list, tuple, np.ndarray)):
+        raise GameError(f"action_names must be one list of names per player ({len(counts)}), "
+                        f"got {type(given).__name__}")
+    if len(given) != len(counts):
+        raise GameError(f"action_names must have one list per player ({len(counts)}), got {len(given)}")
+    return tuple(_names(a, k, "", f"action_names[{i}]") for i, (a, k) in enumerate(zip(given, counts)))
+
+
+def _labels(owner: Any, name: Any, title: Any, description: Any) -> None:
+    owner.name = check_optional_str(name, "name", error=GameError)
+    owner.title = check_optional_str(title, "title", error=GameError)
+    owner.description = check_optional_str(description, "description", error=GameError)
 
 
 class NormalFormGame:
@@ -51,16 +65,8 @@ class NormalFormGame:
         arr.setflags(write=False)
         self._payoffs = arr
         self.player_names = _names(player_names, n, "P", "player_names")
-        if action_names is None:
-            self.action_names = tuple(tuple(str(a) for a in range(k)) for k in arr.shape[1:])
-        else:
-            if len(action_names) != n:
-                raise GameError(f"action_names must have one list per player ({n}), got {len(action_names)}")
-            self.action_names = tuple(_names(a, k, "", f"action_names[{i}]")
-                                      for i, (a, k) in enumerate(zip(action_names, arr.shape[1:])))
-        self.name = name
-        self.title = title
-        self.description = description
+        self.action_names = _action_names(action_names, arr.shape[1:])
+        _labels(self, name, title, description)
 
     # --- constructors -------------------------------------------------------------------------
     @classmethod
@@ -135,6 +141,7 @@ class NormalFormGame:
     # --- payoffs of mixed profiles ------------------------------------------------------------
     def check_profile(self, profile: Profile, name: str = "profile", tol: float = 1e-9) -> tuple[np.ndarray, ...]:
         """Validate a mixed profile: one probability vector per player of the right length."""
+        tol = check_tolerance(tol, error=GameError)
         if isinstance(profile, np.ndarray) and profile.ndim == 1:
             profile = [profile]
         try:
@@ -171,6 +178,7 @@ class NormalFormGame:
 
     def best_responses(self, profile: Profile, player: int, tol: float = 1e-9) -> np.ndarray:
         """Indices of ``player``'s pure best responses to ``profile`` (within ``tol`` of the best payoff)."""
+        tol = check_tolerance(tol, error=GameError)
         dev = self.deviation_payoffs(profile, player)
         return np.flatnonzero(dev >= dev.max() - tol)
 

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
-from .._checks import as_float_array
+from .._checks import as_bool_mask, as_float_array
 from ..errors import ArgumentError, ChainError
 from .stochastic import StochasticGame
 
@@ -65,9 +65,7 @@ class SparseMDP:
         if self.legal is None:
             legal = np.ones((S, A), dtype=bool)
         else:
-            legal = np.asarray(self.legal, dtype=bool)
-            if legal.shape != (S, A):
-                raise ChainError(f"legal must have shape {(S, A)}, got {legal.shape}")
+            legal = as_bool_mask(self.legal, "legal", (S, A), error=ChainError)
             if not legal.any(axis=1).all():
                 raise ChainError(f"legal leaves no action in state {int(np.flatnonzero(~legal.any(axis=1))[0])}")
             legal = legal.copy()

@@ -1,26 +1,33 @@
-"""Nash equilibria (and their certificates) of normal-form games.
+"""Nash equilibria (and their certificates) of normal-form games, learning dynamics, correlated equilibria, QRE.
 
-``solve(game, method="auto")`` is the front door: it checks which registered methods apply, runs one, re-verifies
-every profile and returns deduplicated, deterministically sorted :class:`Equilibrium` objects.
-Solver modules register themselves on import (see :mod:`activeq.nash.registry`), so each is imported here.
+- :func:`solve` is the front door: it runs a registered method and returns only *certified* equilibria (max regret
+  <= ``tol`` x payoff scale, recomputed from the game) as a :class:`SolveResult`; ``help(solve)`` lists every method
+  and its options.
+- :func:`approximate` runs a learning dynamic (fictitious play, replicator, regret matching) and returns its end point
+  as a labelled :class:`Approximation` (``converged``, ``tol``, ``seed``, optionally the trajectory).
+- Certificates: :func:`is_nash`, :func:`regrets`, :func:`nash_conv`. Tables: :func:`to_frame` (pandas, optional).
+- Solver modules register their method on import (:mod:`activeq.nash.registry`): ``pure``, ``support``,
+  ``vertex``, ``lemke_howson``, ``zerosum`` (2-player and pure), ``logit``, ``global_newton``, ``dynamics``
+  (n-player); ``correlated`` (CE/CCE); ``components`` (maximal Nash subsets of degenerate 2-player games);
+  ``stochastic`` (stochastic games: ``shapley``, ``stationary``, ...).
 """
 
-from .equilibrium import Equilibrium, certify, deduplicate, is_nash, make_equilibrium, nash_conv, regrets
+from . import dynamics, global_newton, lemke_howson, logit, pure, solve as _solve_module, stochastic, support, vertex
+from . import zerosum
+from .components import Components, NashSubset, components
+from .correlated import CorrelatedEquilibrium, correlated, incentive_matrix, max_incentive
+from .equilibrium import (Approximation, Equilibrium, certify, deduplicate, is_nash, make_equilibrium, nash_conv,
+                          regrets)
+from .logit import QuantalResponseEquilibrium, qre
 from .registry import METHODS, applicable, register
+from .result import SolveResult, to_frame
+from .solve import approximate, solve
+from .zerosum import MatrixGameSolution, solve_matrix_game
 
-# 2-player and pure methods (each module registers its method on import)
-from . import pure, support, vertex, lemke_howson, zerosum  # noqa: E402,F401
-from .zerosum import MatrixGameSolution, solve_matrix_game  # noqa: E402
-from .solve import solve  # noqa: E402
-# n-player methods and correlated equilibria (H4)
-from . import logit, global_newton, dynamics  # noqa: E402,F401
-from .logit import QuantalResponseEquilibrium, qre  # noqa: E402
-from .correlated import CorrelatedEquilibrium, correlated, incentive_matrix, max_incentive  # noqa: E402
-# stochastic games (H5): activeq.nash.stochastic.{shapley, stationary, best_response, exploitability}
-from . import stochastic  # noqa: E402,F401
+_solve_module._document_methods()  # every method is registered now: list them in help(solve)
 
-__all__ = ["solve", "Equilibrium", "is_nash", "regrets", "nash_conv", "make_equilibrium", "certify", "deduplicate",
-           "METHODS", "applicable", "register", "solve_matrix_game", "MatrixGameSolution"]
-__all__ += ["qre", "QuantalResponseEquilibrium", "correlated", "CorrelatedEquilibrium", "incentive_matrix",
-            "max_incentive"]
-__all__ += ["stochastic"]
+__all__ = ["solve", "approximate", "SolveResult", "Equilibrium", "Approximation", "to_frame", "is_nash", "regrets",
+           "nash_conv", "make_equilibrium", "certify", "deduplicate", "METHODS", "applicable", "register",
+           "solve_matrix_game", "MatrixGameSolution", "qre", "QuantalResponseEquilibrium", "correlated",
+           "CorrelatedEquilibrium", "incentive_matrix", "max_incentive", "components", "Components", "NashSubset",
+           "stochastic", "dynamics", "global_newton", "lemke_howson", "logit", "pure", "support", "vertex", "zerosum"]

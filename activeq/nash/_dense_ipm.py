@@ -18,7 +18,9 @@ from scipy.linalg import LinAlgError, cho_factor, cho_solve
 
 
 def ipm_matrix_game(A1: np.ndarray, tol: float = 1e-10, max_iter: int = 100):
-    """Optimal (x, y) of the positive matrix game ``A1`` (entries in [1, 2]) or None if the method fails."""
+    """``(exact, iterate)``: optimal (x, y) of the positive matrix game ``A1`` (entries in [1, 2]) from the exact
+    support re-solve, or None when it could not be verified; ``iterate`` = the last (x, s, y, z) near optimality
+    (None if the method did not get there), so a caller can re-solve on its candidate supports."""
     m, n = A1.shape
     x, s, y, z = np.ones(m), np.ones(m), np.ones(n), np.ones(n)
     N = m + n
@@ -28,15 +30,15 @@ def ipm_matrix_game(A1: np.ndarray, tol: float = 1e-10, max_iter: int = 100):
         mu = (x @ s + y @ z) / N
         if mu < 1e-7 and max(np.abs(r_p).max(), np.abs(r_d).max()) < 1e-7:
             found = _crossover(A1, x, s, y, z, tol)
-            if found is not None or mu < 1e-16:
-                return found
+            if found is not None or mu < 1e-12:
+                return found, (x, s, y, z)
         Dx, Dy = s / x, z / y
         M = (A1 / Dy) @ A1.T
         M.flat[:: m + 1] += Dx
         try:
             factor = cho_factor(M, check_finite=False)
-        except LinAlgError:
-            return None
+        except LinAlgError:  # rank-deficient games: near optimality the iterate still names the supports
+            return None, ((x, s, y, z) if mu < 1e-5 else None)
 
         def direction(r_xs, r_yz):
             r1 = r_p - r_xs / x
@@ -61,7 +63,7 @@ def ipm_matrix_game(A1: np.ndarray, tol: float = 1e-10, max_iter: int = 100):
         dx, dy, ds, dz = direction(sigma * mu - x * s - dx * ds, sigma * mu - y * z - dy * dz)
         alpha = min(1.0, 0.995 * step((dx, dy, ds, dz)))
         x, y, s, z = x + alpha * dx, y + alpha * dy, s + alpha * ds, z + alpha * dz
-    return None
+    return None, None
 
 
 def _crossover(A1, x, s, y, z, tol):

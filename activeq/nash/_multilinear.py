@@ -13,6 +13,8 @@ from typing import Sequence
 
 import numpy as np
 
+from . import _path_kernels as pk  # compiled, BLAS-free: polished points are the same on every machine
+
 
 class Multilinear:
     """Payoff tensor ``(n, *A)`` with helpers on flat profiles (see module docstring)."""
@@ -24,6 +26,8 @@ class Multilinear:
         self.offsets = np.concatenate([[0], np.cumsum(self.sizes)]).astype(int)
         self.N = int(self.offsets[-1])
         self.player_of = np.repeat(np.arange(self.n), self.sizes)
+        self.sizes_arr = np.asarray(self.sizes, dtype=np.int64)
+        self.flat_u = np.ascontiguousarray(self.u.reshape(self.n, -1))  # for the compiled kernels
 
     # --- flat <-> per-player -------------------------------------------------------------------
     def split(self, flat: np.ndarray) -> list[np.ndarray]:
@@ -102,57 +106,18 @@ def support_newton(ml: Multilinear, supports: Sequence[Sequence[int]], start: np
     """Solve for a profile on fixed supports: every supported action of a player earns the same payoff.
 
     Unknowns are the probabilities on the supports; equations (per player i with support S_i, reference j0):
-    ``V_ij - V_ij0 = 0`` for ``j in S_i \\ {j0}`` and ``sum_{S_i} sigma_i = 1``. Newton's method from ``start``
-    (least squares steps, so a singular Jacobian does not abort). Returns the flat profile, or None when Newton
-    does not converge or a probability is clearly negative. Whether it is an equilibrium is for the caller.
+    ``V_ij - V_ij0 = 0`` for ``j in S_i \\ {j0}`` and ``sum_{S_i} sigma_i = 1``. Newton's method from ``start`` in
+    compiled code (:func:`activeq.nash._path_kernels.support_newton`; ridge least-squares steps where the system
+    is singular). Returns the flat profile, or None when Newton does not converge or a probability is clearly
+    negative. Whether it is an equilibrium is for the caller.
     """
-    idx = np.concatenate([ml.offsets[i] + np.asarray(sorted(S), dtype=int) for i, S in enumerate(supports)])
-    rows_eq = []  # (row index in V for j, row index for j0)
-    sum_rows = []
+    mask = np.zeros(ml.N, dtype=bool)
     for i, S in enumerate(supports):
-        S = sorted(S)
-        j0 = ml.offsets[i] + S[0]
-        rows_eq += [(ml.offsets[i] + j, j0) for j in S[1:]]
-        sum_rows.append(ml.offsets[i] + np.asarray(S, dtype=int))
-    a_idx = np.array([r[0] for r in rows_eq], dtype=int)
-    b_idx = np.array([r[1] for r in rows_eq], dtype=int)
+        mask[ml.offsets[i] + np.asarray(sorted(S), dtype=np.int64)] = True
     scale = max(1.0, float(np.ptp(ml.u)))
-    x = np.zeros(ml.N)
-    x[idx] = np.clip(start[idx], 1e-12, None)
-    for i in range(ml.n):  # renormalise on the support
-        blk = ml.block(i)
-        x[blk] /= x[blk].sum()
-    for _ in range(max_iter):
-        V, D = ml.values_and_jacobian(x)
-        F = np.concatenate([V[a_idx] - V[b_idx], [x[r].sum() - 1.0 for r in sum_rows]])
-        if np.abs(F).max() <= ftol * scale:
-            break
-        Jv = (D[a_idx] - D[b_idx])[:, idx]
-        Js = np.zeros((ml.n, idx.size))
-        pos = 0
-        for i, r in enumerate(sum_rows):
-            Js[i, pos:pos + r.size] = 1.0
-            pos += r.size
-        J = np.vstack([Jv, Js])
-        try:
-            step = np.linalg.lstsq(J, -F, rcond=None)[0]
-        except np.linalg.LinAlgError:
-            return None
-        x[idx] += step
-        if not np.all(np.isfinite(x)) or np.abs(x).max() > 1e6:
-            return None
-    else:
-        V, _ = ml.values_and_jacobian(x, jacobian=False)
-        F = np.concatenate([V[a_idx] - V[b_idx], [x[r].sum() - 1.0 for r in sum_rows]])
-        if np.abs(F).max() > 1e-10 * scale:
-            return None
-    if x.min() < -1e-9:
-        return None
-    x = np.clip(x, 0.0, None)
-    for i in range(ml.n):
-        blk = ml.block(i)
-        x[blk] /= x[blk].sum()
-    return x
+    ok, x = pk.support_newton(ml.flat_u, ml.sizes_arr, ml.offsets, mask, np.ascontiguousarray(start, dtype=np.float64),
+                              int(max_iter), float(ftol * scale))
+    return x if ok else None
 
 
 def polish(ml: Multilinear, approx: np.ndarray, tol: float,
@@ -164,16 +129,19 @@ def polish(ml: Multilinear, approx: np.ndarray, tol: float,
     """
     best_x, best_reg = None, np.inf
     seen = set()
-    sig = ml.split(approx)
+    approx = np.ascontiguousarray(approx, dtype=np.float64)
+    top = np.maximum.reduceat(approx, ml.offsets[:-1])[ml.player_of]
+    ftol = 1e-14 * max(1.0, float(np.ptp(ml.u)))
     for thr in thresholds:
-        supports = tuple(tuple(int(j) for j in np.flatnonzero(s > thr * s.max())) for s in sig)
-        if supports in seen:
+        mask = approx > thr * top
+        key = mask.tobytes()
+        if key in seen:
             continue
-        seen.add(supports)
-        x = support_newton(ml, supports, approx)
-        if x is None:
+        seen.add(key)
+        ok, x = pk.support_newton(ml.flat_u, ml.sizes_arr, ml.offsets, mask, approx, 40, ftol)
+        if not ok:
             continue
-        reg = ml.max_regret(x)
+        reg = float(pk.max_regret(ml.flat_u, ml.sizes_arr, ml.offsets, x))
         if reg < best_reg:
             best_x, best_reg = x, reg
         if reg <= tol:

@@ -1,7 +1,18 @@
-"""The equilibrium result type and its certificates: regrets, NashConv, ``is_nash``.
+"""The result types of the equilibrium solvers and their certificates: regrets, NashConv, ``is_nash``.
 
-Every solver returns :class:`Equilibrium` objects whose ``max_regret`` is recomputed here from the game, never
-taken on trust from the algorithm. Comparisons use tolerances, never exact float equality.
+Two result types, never mixed:
+
+- :class:`Equilibrium`: a profile whose ``max_regret`` (recomputed here from the game, never taken on trust from the
+  algorithm) is at most ``tol`` times the payoff scale ``max(1, payoff range)``: an exact equilibrium for the
+  enumeration methods (regret at round-off level), an epsilon-equilibrium with ``epsilon = tol x scale`` for
+  iterative methods. :func:`activeq.nash.solve` returns only these.
+- :class:`Approximation`: where a method stopped when it did *not* certify (learning dynamics that cycle, a path cut
+  short), labelled ``converged=False``, with its certificate, the tolerance it missed, the iterations and the seed,
+  and on request the whole trajectory. :func:`activeq.nash.approximate` returns these; ``solve`` raises
+  :class:`~activeq.errors.NotConvergedError` carrying them.
+
+Comparisons use tolerances, never exact float equality. Raises :class:`~activeq.errors.SolverError` for a game that
+is not a :class:`~activeq.games.NormalFormGame` or profiles of the wrong shape.
 """
 
 from __future__ import annotations
@@ -11,8 +22,22 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from ..errors import SolverError
+from .._checks import check_in_range
+from ..errors import NotConvergedError, SolverError
 from ..games import NormalFormGame
+
+#: Default certificate: an equilibrium's max regret is at most this times :func:`payoff_scale` (round-off level for
+#: the exact methods; iterative methods default to their own, larger ``tol``).
+CERTIFY_TOL = 1e-9
+
+
+def payoff_scale(game: NormalFormGame) -> float:
+    """``max(1, payoff range)``: tolerances on regrets are relative to it, so they do not depend on payoff units."""
+    return max(1.0, float(np.ptp(game.payoffs)))
+
+
+def _profile_text(strategies: Sequence[np.ndarray]) -> str:
+    return "; ".join("[" + ", ".join(f"{p:.4g}" for p in s) + "]" for s in strategies)
 
 
 @dataclass(frozen=True, eq=False)
@@ -22,6 +47,9 @@ class Equilibrium:
     ``strategies``: one probability vector per player. ``payoffs``: expected payoff per player.
     ``max_regret``: max over players of (best deviation payoff - payoff); 0 for an exact Nash equilibrium.
     ``method``: which solver found it. ``info``: solver-specific extras (iterations, path length, lambda...).
+    ``tol``: the certificate's tolerance, relative to :func:`payoff_scale`. ``converged``: ``max_regret <= tol x
+    scale``; every equilibrium :func:`activeq.nash.solve` returns has ``converged=True`` (a candidate that fails is
+    returned as an :class:`Approximation` instead).
     """
 
     strategies: tuple[np.ndarray, ...]
@@ -29,6 +57,8 @@ class Equilibrium:
     max_regret: float
     method: str = ""
     info: dict[str, Any] = field(default_factory=dict)
+    tol: float = CERTIFY_TOL
+    converged: bool = True
 
     @property
     def supports(self) -> tuple[tuple[int, ...], ...]:
@@ -40,13 +70,68 @@ class Equilibrium:
         return all(len(s) == 1 for s in self.supports)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"strategies": [s.tolist() for s in self.strategies], "payoffs": self.payoffs.tolist(),
-                "max_regret": float(self.max_regret), "method": self.method}
+        return {"kind": "equilibrium", "strategies": [s.tolist() for s in self.strategies],
+                "payoffs": self.payoffs.tolist(), "max_regret": float(self.max_regret), "tol": float(self.tol),
+                "converged": bool(self.converged), "method": self.method}
 
     def __repr__(self) -> str:
-        strat = "; ".join("[" + ", ".join(f"{p:.4g}" for p in s) + "]" for s in self.strategies)
         pay = ", ".join(f"{v:.4g}" for v in self.payoffs)
-        return f"Equilibrium(strategies=({strat}), payoffs=({pay}), max_regret={self.max_regret:.2g}, method={self.method!r})"
+        return (f"Equilibrium(strategies=({_profile_text(self.strategies)}), payoffs=({pay}), "
+                f"max_regret={self.max_regret:.2g}, method={self.method!r})")
+
+
+@dataclass(frozen=True, eq=False)
+class Approximation:
+    """Where an iterative method stopped: a profile labelled with its certificate, *not* presented as an equilibrium.
+
+    ``strategies``, ``payoffs``, ``max_regret``: as for :class:`Equilibrium` (recomputed from the game).
+    ``tol``: the target (max regret <= ``tol`` x :func:`payoff_scale`); ``converged``: whether it was met, i.e.
+    whether this is an epsilon-equilibrium with ``epsilon = tol x scale``. ``method``; ``iterations`` run;
+    ``seed`` used (None for deterministic methods). ``trajectory``: with ``return_trajectory=True``, one array per
+    player of shape ``(iterations + 1, n_actions)``: the dynamics' state after each iteration (row 0 is the start),
+    e.g. the empirical frequencies of fictitious play. ``info``: method-specific extras.
+    """
+
+    strategies: tuple[np.ndarray, ...]
+    payoffs: np.ndarray
+    max_regret: float
+    tol: float
+    converged: bool
+    method: str
+    iterations: int = 0
+    seed: int | None = None
+    trajectory: tuple[np.ndarray, ...] | None = field(default=None, repr=False)
+    info: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    def as_equilibrium(self) -> Equilibrium:
+        """The same profile as a certified :class:`Equilibrium`; :class:`NotConvergedError` when not converged."""
+        if not self.converged:
+            raise NotConvergedError(f"{self.method}: max regret {self.max_regret:.3g} is above tol {self.tol:g} x "
+                                    "payoff scale; this approximation is not an equilibrium", (self,))
+        info = dict(self.info, iterations=self.iterations) if self.iterations else dict(self.info)
+        return Equilibrium(self.strategies, self.payoffs, self.max_regret, self.method, info, self.tol, True)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"kind": "approximation", "strategies": [s.tolist() for s in self.strategies],
+                "payoffs": self.payoffs.tolist(), "max_regret": float(self.max_regret), "tol": float(self.tol),
+                "converged": bool(self.converged), "method": self.method, "iterations": int(self.iterations),
+                "seed": self.seed}
+
+    def __repr__(self) -> str:
+        pay = ", ".join(f"{v:.4g}" for v in self.payoffs)
+        what = "converged" if self.converged else "NOT converged, not an equilibrium"
+        return (f"Approximation(strategies=({_profile_text(self.strategies)}), payoffs=({pay}), "
+                f"max_regret={self.max_regret:.2g}, tol={self.tol:g}, {what}, method={self.method!r}, "
+                f"iterations={self.iterations})")
+
+
+def to_approximation(eq: Equilibrium, **extra: Any) -> Approximation:
+    """A candidate that failed its certificate, relabelled as what it is (``info`` kept)."""
+    info = dict(eq.info)
+    iterations = int(info.pop("iterations", 0) or 0)
+    fields = dict(iterations=iterations) | extra
+    return Approximation(eq.strategies, eq.payoffs, eq.max_regret, eq.tol, eq.converged, eq.method, info=info,
+                         **fields)
 
 
 def regrets(game: NormalFormGame, strategies: Sequence[Any]) -> np.ndarray:
@@ -65,14 +150,19 @@ def nash_conv(game: NormalFormGame, strategies: Sequence[Any]) -> float:
     return float(np.sum(np.maximum(regrets(game, strategies), 0.0)))
 
 
-def is_nash(game: NormalFormGame, strategies: Sequence[Any], tol: float = 1e-9) -> bool:
-    """True when no player gains more than ``tol`` (scaled by the payoff range) by a unilateral deviation."""
-    scale = max(1.0, float(np.ptp(game.payoffs)))
-    return bool(regrets(game, strategies).max() <= tol * scale)
+def is_nash(game: NormalFormGame, strategies: Sequence[Any], tol: float = CERTIFY_TOL) -> bool:
+    """True when no player gains more than ``tol`` x :func:`payoff_scale` by a unilateral deviation."""
+    tol = check_in_range(tol, "tol", 0.0)
+    return bool(regrets(game, strategies).max() <= tol * payoff_scale(game))
 
 
-def make_equilibrium(game: NormalFormGame, strategies: Sequence[Any], method: str, **info: Any) -> Equilibrium:
-    """Build a certified :class:`Equilibrium`: normalise the profile and recompute payoffs and regret."""
+def make_equilibrium(game: NormalFormGame, strategies: Sequence[Any], method: str, *, tol: float = CERTIFY_TOL,
+                     **info: Any) -> Equilibrium:
+    """Build an :class:`Equilibrium`: normalise the profile, recompute payoffs and regret, check ``tol``.
+
+    ``converged`` on the result says whether the certificate ``max_regret <= tol x payoff_scale(game)`` holds;
+    :func:`activeq.nash.solve` returns only those that pass.
+    """
     profile = tuple(np.asarray(s, dtype=np.float64) for s in strategies)
     profile = tuple(np.clip(s, 0.0, None) / np.clip(s, 0.0, None).sum() for s in profile)
     for s in profile:
@@ -80,21 +170,22 @@ def make_equilibrium(game: NormalFormGame, strategies: Sequence[Any], method: st
     pay = game.expected_payoffs(profile)
     pay.setflags(write=False)
     reg = float(max(0.0, regrets(game, profile).max()))
-    return Equilibrium(profile, pay, reg, method, dict(info))
+    return Equilibrium(profile, pay, reg, method, dict(info), tol, reg <= tol * payoff_scale(game))
 
 
 def certify(game: NormalFormGame, profiles: Sequence[Sequence[Any]], method: str,
-            infos: Sequence[dict[str, Any]] | None = None) -> list[Equilibrium]:
+            infos: Sequence[dict[str, Any]] | None = None, tol: float = CERTIFY_TOL) -> list[Equilibrium]:
     """:func:`make_equilibrium` for many profiles at once (vectorised for 2 players: one matrix product each).
 
-    Each profile is clipped at 0 and normalised; payoffs and ``max_regret`` are recomputed from the game.
+    Each profile is clipped at 0 and normalised; payoffs and ``max_regret`` are recomputed from the game, and
+    ``converged`` says whether ``max_regret <= tol x payoff_scale(game)``.
     """
     _check_game(game)
     infos = list(infos) if infos is not None else [{} for _ in profiles]
     if len(infos) != len(profiles):
         raise SolverError(f"infos must have one entry per profile ({len(profiles)}), got {len(infos)}")
     if game.num_players != 2 or len(profiles) == 0:
-        return [make_equilibrium(game, p, method, **info) for p, info in zip(profiles, infos)]
+        return [make_equilibrium(game, p, method, tol=tol, **info) for p, info in zip(profiles, infos)]
     m, n = game.num_actions
     try:
         X = np.array([p[0] for p in profiles], dtype=np.float64).reshape(len(profiles), m)
@@ -116,7 +207,9 @@ def certify(game: NormalFormGame, profiles: Sequence[Sequence[Any]], method: str
     reg = np.maximum(row_dev.max(axis=1) - pay[:, 0], col_dev.max(axis=1) - pay[:, 1]).clip(0.0).tolist()
     for arr in (X, Y, pay):
         arr.setflags(write=False)
-    return [Equilibrium((X[k], Y[k]), pay[k], reg[k], method, infos[k].copy()) for k in range(len(X))]
+    bound = tol * payoff_scale(game)
+    return [Equilibrium((X[k], Y[k]), pay[k], reg[k], method, infos[k].copy(), tol, reg[k] <= bound)
+            for k in range(len(X))]
 
 
 def deduplicate(equilibria: Sequence[Equilibrium], tol: float = 1e-7) -> list[Equilibrium]:

@@ -8,16 +8,22 @@ labelled and normalises to a Nash equilibrium.
 
 Ties in the ratio test (degenerate games) are broken lexicographically on ``[rhs, basis inverse] / pivot``,
 which keeps the path finite and cycle-free.
+
+Source: Lemke & Howson, *Equilibrium points of bimatrix games*, SIAM J. Appl. Math. 12 (1964); the tableau form and
+lexicographic rule follow von Stengel, Handbook of Game Theory 3 (2002), Section 3.5 (Algorithm 3.5) and 6.2.
+Raises :class:`~activeq.errors.ArgumentError` / :class:`~activeq.errors.ArgumentTypeError` for bad options and
+:class:`~activeq.errors.SolverError` if the pivot limit is reached.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from .._checks import check_in_range
 from ..errors import ArgumentError, SolverError
 from ..games import NormalFormGame
-from .equilibrium import Equilibrium, make_equilibrium
-from .registry import register
+from .equilibrium import Equilibrium, _check_game, make_equilibrium
+from .registry import check_flag, register
 
 
 class _Tableau:
@@ -97,8 +103,26 @@ def lemke_howson_equilibria(game: NormalFormGame, label: int = 0, all_labels: bo
                             tol: float = 1e-12) -> list[Equilibrium]:
     """Equilibria reached by Lemke-Howson: from dropping ``label`` (default 0), or from every label.
 
-    Labels ``0..m-1`` are the row player's actions, ``m..m+n-1`` the column player's.
+    Parameters
+    ----------
+    game : NormalFormGame
+        A 2-player game.
+    label : int
+        The label dropped to start the path: ``0..m-1`` are the row player's actions, ``m..m+n-1`` the column
+        player's.
+    all_labels : bool
+        Follow the path of every label instead (``solve(..., all=True)`` sets this unless ``label`` is given).
+    tol : float
+        Pivot tolerance of the ratio test (payoffs scaled into [1, 2]), in (0, 1).
+
+    Returns
+    -------
+    list of Equilibrium
+        One per path followed, ``info["label"]`` and ``info["pivots"]`` saying which and how long.
     """
+    _check_game(game)
+    all_labels = check_flag(all_labels, "all_labels")
+    tol = check_in_range(tol, "tol", 0.0, 1.0, low_open=True, high_open=True)
     A, B = game.payoffs
     m, n = A.shape
     if all_labels:

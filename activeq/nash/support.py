@@ -6,6 +6,10 @@ indifferent (``B[I, J]^T x_I = v 1``, ``1^T x_I = 1``). A pair is an equilibrium
 non-negative and no action outside the supports does better. Every test uses a tolerance (never ``>= 0`` on
 floats), so round-off does not reject valid supports. Finds every equilibrium of a nondegenerate game;
 in degenerate games use ``"vertex"``.
+
+Source: support enumeration as in Nisan et al., *Algorithmic Game Theory* (2007), Section 3.3, and Porter, Nudelman
+and Shoham (2008); the indifference systems are their equations for equal-size supports. Raises
+:class:`~activeq.errors.ArgumentError` for a bad ``tol``.
 """
 
 from __future__ import annotations
@@ -15,8 +19,9 @@ from math import comb
 
 import numpy as np
 
+from .._checks import check_in_range
 from ..games import NormalFormGame
-from .equilibrium import Equilibrium, certify
+from .equilibrium import Equilibrium, _check_game, certify
 from .registry import register
 
 _CHUNK = 20000  # support pairs per batched solve
@@ -76,7 +81,22 @@ def support_pair_count(m: int, n: int) -> int:
 
 @register("support", players="2", summary="all equal-size support pairs (complete for nondegenerate games)")
 def _support_profiles(game: NormalFormGame, tol: float = 1e-9) -> list[tuple[np.ndarray, np.ndarray]]:
-    """The registered method: raw profiles, certified once by :func:`activeq.nash.solve`."""
+    """The registered method: raw profiles, certified once by :func:`activeq.nash.solve`.
+
+    Parameters
+    ----------
+    game : NormalFormGame
+        A 2-player game.
+    tol : float
+        Round-off allowance on probabilities and best-response tests (relative to the payoff range), in (0, 1).
+
+    Returns
+    -------
+    list of (numpy.ndarray, numpy.ndarray)
+        The equilibria with equal-size supports whose indifference systems are regular.
+    """
+    _check_game(game)
+    tol = check_in_range(tol, "tol", 0.0, 1.0, low_open=True, high_open=True)
     A, B = game.payoffs
     return support_pairs(A, B, tol)
 

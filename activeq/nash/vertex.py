@@ -1,5 +1,9 @@
 """All extreme Nash equilibria of a bimatrix game by vertex enumeration; correct on degenerate games.
 
+Source: the best-response polytope formulation of von Stengel, *Computing equilibria for two-person games*,
+Handbook of Game Theory 3 (2002), Section 3 (Theorem 3.3: equilibria are the completely labelled vertex pairs), and
+the extreme-equilibrium enumeration of Avis, Rosenberg, Savani and von Stengel, Economic Theory 42 (2010).
+
 With payoffs made positive, the best-response polytopes are
 ``P = {x >= 0 : B^T x <= 1}`` (labels: ``i`` when ``x_i = 0``, ``m + j`` when ``(B^T x)_j = 1``) and
 ``Q = {y >= 0 : A y <= 1}`` (labels: ``i`` when ``(A y)_i = 1``, ``m + j`` when ``y_j = 0``).
@@ -21,8 +25,9 @@ from math import comb
 import numpy as np
 from scipy.spatial import ConvexHull, QhullError
 
+from .._checks import check_in_range
 from ..games import NormalFormGame
-from .equilibrium import Equilibrium, certify
+from .equilibrium import Equilibrium, _check_game, certify
 from .polytope import BRUTE_FORCE_LIMIT, QHULL_OPTIONS, Vertices, label_keys, refine, vertices
 from .registry import register
 
@@ -177,7 +182,22 @@ def _match(VP: Vertices, VQ: Vertices, chunk: int = 512) -> list[LabelledPair]:
 @register("vertex", players="2", complete=True,
           summary="all extreme equilibria by vertex enumeration (exact on degenerate games)")
 def _vertex_profiles(game: NormalFormGame, tol: float = 1e-9) -> list[Pair]:
-    """The registered method: raw profiles, certified once by :func:`activeq.nash.solve`."""
+    """The registered method: raw profiles, certified once by :func:`activeq.nash.solve`.
+
+    Parameters
+    ----------
+    game : NormalFormGame
+        A 2-player game.
+    tol : float
+        Slack below which a constraint of the (unit-scaled) best-response polytopes counts as tight, in (0, 1).
+
+    Returns
+    -------
+    list of (numpy.ndarray, numpy.ndarray)
+        Every extreme equilibrium.
+    """
+    _check_game(game)
+    tol = check_in_range(tol, "tol", 0.0, 1.0, low_open=True, high_open=True)
     A, B = game.payoffs
     return extreme_equilibria(A, B, tol)
 

@@ -1,9 +1,23 @@
-"""Zero-sum (and constant-sum) 2-player games by linear programming.
+"""Zero-sum (and constant-sum) 2-player games by linear programming (von Neumann's minimax theorem).
 
-The row player's maximin LP ``max v s.t. A^T x >= v 1, 1^T x = 1, x >= 0``; the column player's minimax
-strategy is the dual of the ``A^T x >= v`` constraints, so one solve yields the value and both strategies.
-Small games use scipy's HiGHS; large dense ones a dense interior-point method with an exact, verified
-crossover (:mod:`._dense_ipm`), falling back to HiGHS whenever that cannot certify its answer.
+The row player's maximin LP ``max v s.t. A^T x >= v 1, 1^T x = 1, x >= 0``; the column player's minimax strategy
+is the dual of the ``A^T x >= v`` constraints, so one solve yields the value and both strategies (Dantzig 1951's
+equivalence of matrix games and LPs).
+
+Engines:
+
+- ``"highs"``: scipy's HiGHS on that LP (payoffs scaled to [0, 1]).
+- ``"ipm"``: a dense primal-dual interior point (:mod:`._dense_ipm`) on the smaller of the primal and the dual
+  (one m x m Cholesky per iteration, m = the smaller side), run on *one* BLAS thread (threadpoolctl): on a shared
+  machine multi-threaded OpenBLAS slowed it 50-100x, and one thread makes the answer independent of the thread
+  count. It ends with an exact re-solve on the supports read off strict complementarity (a k x k linear solve,
+  cheap, and it makes the answer exact), verified by primal and dual feasibility. When that verification fails
+  (degenerate games with unequal support sizes), HiGHS solves the game restricted to the IPM's candidate supports
+  (a warm start: a small LP), its answer is verified on the whole game, violated best responses are added and it
+  is re-solved; only if that fails does HiGHS solve the whole game.
+- ``"auto"``: ``"ipm"`` from :data:`DENSE_IPM_MIN_ENTRIES` payoff entries on, ``"highs"`` below.
+
+Raises :class:`~activeq.errors.SolverError` for a non-finite or empty matrix, an unknown engine or an LP failure.
 """
 
 from __future__ import annotations
@@ -16,10 +30,12 @@ from scipy.optimize import linprog
 from ..errors import SolverError
 from ..games import NormalFormGame
 from ._dense_ipm import ipm_matrix_game
-from .equilibrium import Equilibrium, make_equilibrium
+from .equilibrium import Equilibrium, _check_game, make_equilibrium
 from .registry import register
 
 _HIGHS = {"primal_feasibility_tolerance": 1e-10, "dual_feasibility_tolerance": 1e-10}
+#: Feasibility slack accepted when verifying a strategy pair on the whole game (payoffs scaled to [0, 1]).
+VERIFY_TOL = 1e-9
 
 
 @dataclass(frozen=True)
@@ -38,14 +54,22 @@ DENSE_IPM_MIN_ENTRIES = 2500
 def solve_matrix_game(A: np.ndarray, engine: str = "auto") -> MatrixGameSolution:
     """Minimax value and optimal strategies of the zero-sum game where the row player receives ``A``.
 
-    ``engine``: ``"highs"`` (scipy's HiGHS LP), ``"ipm"`` (dense Mehrotra interior point + exact crossover on the
-    supports, verified by primal and dual feasibility; HiGHS if it cannot certify) or ``"auto"`` (``"ipm"`` for
-    large matrices, ``"highs"`` for small ones).
+    Parameters
+    ----------
+    A : array_like
+        The row player's payoffs, shape ``(m, n)``, finite.
+    engine : str
+        ``"highs"``, ``"ipm"`` or ``"auto"`` (see the module docstring).
+
+    Returns
+    -------
+    MatrixGameSolution
+        The value and a pair of optimal strategies.
     """
     A = np.asarray(A, dtype=np.float64)
     if A.ndim != 2 or A.size == 0 or not np.all(np.isfinite(A)):
         raise SolverError(f"A must be a finite non-empty matrix, got shape {A.shape}")
-    if engine not in ("auto", "highs", "ipm"):
+    if not isinstance(engine, str) or engine not in ("auto", "highs", "ipm"):
         raise SolverError(f"engine must be 'auto', 'highs' or 'ipm', got {engine!r}")
     m, n = A.shape
     lo, span = A.min(), np.ptp(A)
@@ -58,24 +82,58 @@ def solve_matrix_game(A: np.ndarray, engine: str = "auto") -> MatrixGameSolution
     return _highs(A, lo, span)
 
 
+_CONTROLLER = None
+
+
+def _one_blas_thread():
+    """A context manager limiting BLAS to one thread (threadpoolctl's controller is built once, lazily)."""
+    global _CONTROLLER
+    if _CONTROLLER is None:
+        from threadpoolctl import ThreadpoolController
+
+        _CONTROLLER = ThreadpoolController()
+    return _CONTROLLER.limit(limits=1, user_api="blas")
+
+
 def _ipm(A: np.ndarray, lo: float, span: float) -> MatrixGameSolution | None:
     m, n = A.shape
-    if m <= n:  # factorise the smaller side: m x m
-        found = ipm_matrix_game(1.0 + (A - lo) / span)
-        if found is None:
-            return None
-        x, y = found
-    else:  # the column player's game -A^T, shifted into [1, 2]
-        found = ipm_matrix_game(1.0 + (lo + span - A.T) / span)
-        if found is None:
-            return None
-        y, x = found
+    # factorise the smaller side: the row player's game A (m x m systems) or the column player's -A^T
+    M1 = 1.0 + (A - lo) / span if m <= n else 1.0 + (lo + span - A.T) / span
+    with _one_blas_thread():
+        exact, iterate = ipm_matrix_game(M1)
+        if exact is None and iterate is not None:
+            exact = _restricted(M1, *iterate)
+    if exact is None:
+        return None
+    x, y = exact if m <= n else exact[::-1]
     return MatrixGameSolution(float(x @ A @ y), x, y)
 
 
-def _highs(A: np.ndarray, lo: float, span: float) -> MatrixGameSolution:
+def _restricted(M1: np.ndarray, x: np.ndarray, s: np.ndarray, y: np.ndarray, z: np.ndarray,
+                rounds: int = 4) -> tuple[np.ndarray, np.ndarray] | None:
+    """HiGHS on the game restricted to the IPM's candidate supports, grown by violated best responses until the
+    strategies are optimal in the whole game ``M1`` (entries in [1, 2]); None if that does not happen."""
+    rows = np.flatnonzero(x >= 1e-3 * s) if np.any(x >= 1e-3 * s) else np.array([int(np.argmax(x))])
+    cols = np.flatnonzero(y >= 1e-3 * z) if np.any(y >= 1e-3 * z) else np.array([int(np.argmax(y))])
+    m, n = M1.shape
+    for _ in range(rounds):
+        sol = _highs(M1[np.ix_(rows, cols)], 1.0, 1.0, shifted=True)
+        xf, yf = np.zeros(m), np.zeros(n)
+        xf[rows], yf[cols] = sol.row, sol.column
+        row_pay, col_pay = M1 @ yf, xf @ M1  # every row against y, every column against x
+        bad_rows = np.flatnonzero(row_pay > sol.value + VERIFY_TOL)
+        bad_cols = np.flatnonzero(col_pay < sol.value - VERIFY_TOL)
+        if bad_rows.size == 0 and bad_cols.size == 0:
+            return xf, yf
+        rows = np.union1d(rows, bad_rows[np.argsort(-row_pay[bad_rows])][:max(1, len(rows) // 4)])
+        cols = np.union1d(cols, bad_cols[np.argsort(col_pay[bad_cols])][:max(1, len(cols) // 4)])
+    return None
+
+
+def _highs(A: np.ndarray, lo: float, span: float, shifted: bool = False) -> MatrixGameSolution:
+    """HiGHS on the maximin LP of ``(A - lo) / span``; the value is mapped back (``shifted``: A is used as is)."""
     m, n = A.shape
-    A1 = (A - lo) / span  # in [0, 1]: value in [0, 1], well scaled
+    A1 = A if shifted else (A - lo) / span  # in [0, 1]: value in [0, 1], well scaled
     c = np.zeros(m + 1)
     c[-1] = -1.0  # maximise v
     A_ub = np.hstack([-A1.T, np.ones((n, 1))])  # v - (A^T x)_j <= 0
@@ -87,13 +145,29 @@ def _highs(A: np.ndarray, lo: float, span: float) -> MatrixGameSolution:
         raise SolverError(f"the zero-sum LP failed: {res.message}")
     x = np.clip(res.x[:m], 0, None)
     y = np.clip(-res.ineqlin.marginals, 0, None)
-    return MatrixGameSolution(float(lo + span * res.x[-1]), x / x.sum(), y / y.sum())
+    value = float(res.x[-1]) if shifted else float(lo + span * res.x[-1])
+    return MatrixGameSolution(value, x / x.sum(), y / y.sum())
 
 
 @register("lp", players="2", zero_sum_only=True,
-          summary="zero-sum / constant-sum games: value and optimal strategies by one LP (HiGHS)")
+          summary="zero-sum / constant-sum games: value and optimal strategies by one LP")
 def lp_equilibria(game: NormalFormGame, engine: str = "auto") -> list[Equilibrium]:
-    """One minimax equilibrium of a 2-player constant-sum game, with the game value in ``info['value']``."""
+    """One minimax equilibrium of a 2-player constant-sum game, with the game value in ``info['value']``.
+
+    Parameters
+    ----------
+    game : NormalFormGame
+        A 2-player zero-sum or constant-sum game.
+    engine : str
+        ``"auto"`` (dense interior point with an exact support re-solve for large games, HiGHS for small ones),
+        ``"ipm"`` or ``"highs"``.
+
+    Returns
+    -------
+    list of Equilibrium
+        One minimax profile.
+    """
+    _check_game(game)
     A = game.payoff_matrix(0)
     sol = solve_matrix_game(A, engine)
     return [make_equilibrium(game, (sol.row, sol.column), "lp", value=sol.value)]

@@ -32,14 +32,46 @@ def test_compare_rows(name):
         assert br.payoffs[0] >= learn.payoffs[0] - 3 * learn.stderr[0] - 1e-3
         assert [r for r in c.rows_of("active_eq") if r.opponent == opp]
     text = c.table()
-    assert text.startswith(f"== {name} ==") and "active BR (row)" in text and "fictitious_play" in text
+    assert text.startswith(f"== {name} ==") and "active BR (row) vs tit_for_tat" in text and "fictitious_play" in text
+    header = text.splitlines()[1]
+    assert "computed" in header and "row plays" in header and "column plays" in header and "converged" in header
     json.dumps(c.to_dict())
+    frame = c.to_frame()
+    assert len(frame) == len(c.rows) and set(frame["kind"]) >= {"nash", "active_br", "learning", "active_eq"}
+    assert list(frame["status"][frame["kind"] == "nash"]) == ["certified"] * len(eqs)
 
 
 def test_bach_or_stravinsky_active_response_reaches_the_row_players_favourite():
     c = compare("bach_or_stravinsky", opponents=("fictitious_play",), baselines=(), seed=0)
     br = c.rows_of("active_br")[0]
     assert br.payoffs == pytest.approx((2.0, 1.0))  # above the mixed Nash value 2/3 and the column's favourite NE
+
+
+SMALL = dict(population=8, generations=1, chains=1, steps=200, eval_chains=2, eval_steps=400, restarts=4, iterations=8)
+
+
+def test_rows_say_who_plays_after_the_alternation_replaced_tit_for_tat():
+    """PD (shaping payoffs) vs tit-for-tat: the BR earns 0.5 against TFT; the alternation then replaces TFT by the
+    column's own active BR and ends at -0.5 / -0.5. The row must say TFT is no longer there."""
+    c = compare("prisoners_dilemma_shaping", opponents=("tit_for_tat",), baselines=(), seed=3, search=SMALL)
+    br, = c.rows_of("active_br")
+    assert br.payoffs == pytest.approx((0.5, 0.5)) and br.agents == ("active BR", "tit_for_tat")
+    assert br.converged is None and br.status == "exact"
+    eq, = c.rows_of("active_eq")
+    assert eq.converged and eq.payoffs == pytest.approx((-0.5, -0.5))
+    assert "replaced tit_for_tat" in eq.agents[1] and eq.label.startswith("active equilibrium from BR vs tit_for_tat")
+    line = next(ln for ln in c.table().splitlines() if ln.startswith("active equilibrium"))
+    assert "replaced tit_for_tat" in line and "-0.500" in line
+
+
+def test_unconverged_alternation_is_labelled_and_kept_out_of_the_payoff_columns():
+    c = compare("matching_pennies", opponents=("fictitious_play",), baselines=(), seed=0, search=SMALL)
+    eq, = c.rows_of("active_eq")
+    assert eq.converged is False and "NOT an equilibrium" in eq.label and eq.status == "no"
+    line = next(ln for ln in c.table().splitlines() if "NOT an equilibrium" in ln)
+    cells = line.split()
+    assert f"{eq.payoffs[0]:.3f}" not in cells[:cells.index("no")] and "last profile earns" in line
+    assert c.to_dict()["rows"][-1]["converged"] is False
 
 
 def test_compare_bad_input():
@@ -80,3 +112,15 @@ def test_plot_trajectories_marks_nash():
     with pytest.raises(ValueError, match="shape"):
         plot_trajectories(ax, {"bad": [np.zeros((5, 3))]})
     plt.close(fig)
+
+
+def test_cli_csv_has_one_line_per_row_with_who_plays_and_converged(capsys):
+    import csv
+
+    rc = main(["compare", "prisoners_dilemma", "--opponents", "tit_for_tat", "--baselines", "", "--csv", "--quiet"])
+    assert rc == 0
+    rows = list(csv.DictReader(capsys.readouterr().out.splitlines()))
+    assert [r["kind"] for r in rows] == ["nash", "active_br", "active_eq"]
+    assert rows[1]["row plays"] == "active BR" and rows[1]["column plays"] == "tit_for_tat"
+    assert rows[0]["converged"] == "certified" and rows[1]["converged"] == "exact"
+    assert rows[2]["converged"] in ("yes", "no")

@@ -46,8 +46,9 @@ def test_the_certificate_holds_against_the_final_profile(learners):
 def test_zero_sum_cycles_are_reported_not_hidden():
     g = iterated("matching_pennies")
     amg = ActiveMarkovGame(g, [FixedPolicy([0.5, 0.5]), WindowedFictitiousPlay(window=2)])
-    with pytest.warns(ConvergenceWarning, match="did not converge"):
+    with pytest.warns(ConvergenceWarning, match="did not converge") as rec:
         res = active_equilibrium(amg, eps=1e-6, max_rounds=3)
+    assert rec[0].filename == __file__  # the warning names the caller's line, not activeq's
     assert not res.converged and res.rounds == 3
     assert "max_rounds=3" in res.message
     assert np.nanmax(res.certificate) > 1e-6

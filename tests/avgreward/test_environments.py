@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from activeq.avgreward import solve_average_reward
-from activeq.avgreward.experiments import ENVIRONMENTS
+from activeq.avgreward.environments import ENVIRONMENTS
 from activeq.avgreward.learners import MDPEnvironment, SwitchingEnvironment, make_learner, run
 from activeq.errors import ArgumentError
 from activeq.games import StochasticGame

@@ -76,3 +76,12 @@ def counting(seed, steps=10, stop_at=None, context=None):
 
 
 not_callable = 42
+
+
+def exits(seed):
+    """Calls sys.exit: a failure of this trial, not of the sweep."""
+    import sys
+
+    if seed == 0:
+        sys.exit(3)
+    return {"seed": seed}

@@ -51,6 +51,14 @@ def test_run_then_results_and_status(tmp_path, spec, capsys):
     assert lines[2].split()[:6] == ["b", "6", "5", "0", "0", "1"]
 
 
+def test_one_progress_bar_unless_quiet(tmp_path, spec, capsys):
+    assert main(["run", str(spec), "--store", str(tmp_path / "a"), "--workers", "1"]) == 1
+    err = capsys.readouterr().err
+    assert "6/6" in err and "trial" in err          # one tqdm bar over the 6 trials
+    assert main(["run", str(spec), "--store", str(tmp_path / "b"), "--workers", "1", "--quiet"]) == 1
+    assert capsys.readouterr().err == ""
+
+
 @pytest.mark.parametrize("args, match", [
     (["results", "nope", "--store", "{tmp}/missing"], "no results store at"),
     (["status", "--store", "{tmp}/missing"], "no results store at"),

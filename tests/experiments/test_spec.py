@@ -193,3 +193,57 @@ def test_fuzz_key_is_independent_of_parameter_order(params, rnd):
     items = list(params.items())
     rnd.shuffle(items)
     assert trial_key("e", params, 1) == trial_key("e", dict(items), 1)
+
+
+def test_several_zip_groups_are_crossed(tmp_path):
+    e = Experiment("z", "experiments._trials:plain", zip=[{"a": [1, 2]}, {"b": [10, 20, 30]}])
+    assert e.size == 6 and [(p["a"], p["b"]) for p in e.points()] == [(1, 10), (1, 20), (1, 30), (2, 10), (2, 20),
+                                                                       (2, 30)]
+    p = tmp_path / "z.toml"
+    p.write_text('name = "z"\nfunction = "experiments._trials:plain"\n[[zip]]\na = [1, 2]\n[[zip]]\nb = [10, 20, 30]\n')
+    assert load_spec(p) == e and Experiment.from_dict(e.to_dict()) == e
+    with pytest.raises(ExperimentError, match=r"zip\[1\].b: parameter 'b' is also given in zip\[0\]"):
+        Experiment("z", "experiments._trials:plain", zip=[{"b": [1]}, {"b": [2]}])
+    with pytest.raises(ExperimentError, match=r"zip\[0\]: every list must have the same length"):
+        Experiment("z", "experiments._trials:plain", zip=[{"a": [1, 2], "b": [1]}])
+
+
+def test_the_readme_toml_spec_parses(tmp_path):
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    block = next(b for b in readme.split("```") if "# bandit.toml" in b)
+    p = tmp_path / "bandit.toml"
+    p.write_text(block)
+    e = load_spec(p)
+    assert (e.name, e.size) == ("bandit", 16)
+    e.resolve()
+
+
+def test_huge_sweeps_are_refused_before_allocating_under_a_memory_limit(tmp_path):
+    """A 0.9 MB spec declaring 1.25e14 trials, 1e11 seeds or 1e12 random samples fails at once with the count, in a
+    process limited to 1 GiB of address space (issue 13: a file must not be able to exhaust the machine)."""
+    import subprocess
+    import sys
+
+    grid = "[" + ",".join(map(str, range(50_000))) + "]"
+    (tmp_path / "grid.toml").write_text(f'name = "g"\nfunction = "m:f"\n[grid]\na = {grid}\nb = {grid}\nc = {grid}\n')
+    (tmp_path / "seeds.toml").write_text('name = "s"\nfunction = "m:f"\nseeds = 100000000000\n')
+    (tmp_path / "random.toml").write_text('name = "r"\nfunction = "m:f"\n[random]\nsamples = 1000000000000\n'
+                                          '[random.params]\nx = {uniform = [0, 1]}\n')
+    code = ("import resource, sys, time; resource.setrlimit(resource.RLIMIT_AS, (2**30, 2**30)); "
+            "from activeq.errors import ExperimentError; from activeq.experiments.spec import load_spec\n"
+            "for name in sys.argv[1:]:\n"
+            "    t = time.perf_counter()\n"
+            "    try:\n        load_spec(name)\n    except ExperimentError as exc:\n"
+            "        print(round(time.perf_counter() - t, 2), exc)\n")
+    env = {**__import__("os").environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
+    out = subprocess.run([sys.executable, "-c", code, *(str(tmp_path / f) for f in ("grid.toml", "seeds.toml",
+                                                                                  "random.toml"))],
+                         capture_output=True, text=True, timeout=120, env=env)
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.splitlines()
+    assert len(lines) == 3
+    assert "expands to 125000000000000 trials" in lines[0] and "seeds must be at most 1000000" in lines[1]
+    assert "expands to 1000000000000 trials" in lines[2]
+    assert all(float(line.split()[0]) < 5 for line in lines)

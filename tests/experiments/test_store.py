@@ -170,3 +170,14 @@ def test_fuzz_store_operations_keep_one_row_per_trial_and_done_results_final(tmp
         assert counts["trials"] == 6 and counts["done"] == len(final)
     finally:
         s.close()
+
+
+def test_a_store_of_the_first_layout_is_upgraded_in_place(tmp_path):
+    """Stores written before the spec-position column was dropped open, keep their trials and take new ones."""
+    run(Experiment("old", WALK, seeds=2), tmp_path, workers=1, progress=False)
+    with sqlite3.connect(tmp_path / DB_NAME) as c:     # rebuild the first layout: position INTEGER NOT NULL
+        c.execute("ALTER TABLE trials ADD COLUMN position INTEGER NOT NULL DEFAULT 0")
+    with Store(tmp_path) as s:
+        assert [r.status for r in s.results("old")] == ["done", "done"]
+    res = run(Experiment("old", WALK, seeds=3), tmp_path, workers=1, progress=False)
+    assert res.report.already_done == 2 and res.report.ran == 1

@@ -85,6 +85,11 @@ def test_a_result_that_is_not_json_is_recorded_failed_without_retries(tmp_path):
     assert "result of trial 'nj/" in res[0].error and "result['payload'] is a set" in res[0].error
 
 
+def test_a_trial_calling_sys_exit_fails_alone(tmp_path):
+    res = run(Experiment("ex", "experiments._trials:exits", seeds=3, retries=0), tmp_path, workers=1, progress=False)
+    assert [r.status for r in res] == ["failed", "done", "done"] and "SystemExit: 3" in res[0].error
+
+
 def test_a_dying_worker_fails_only_an_attempt(tmp_path, monkeypatch):
     monkeypatch.setenv("ACTIVEQ_TEST_CRASH_MARKER", str(tmp_path / "crashed"))
     res = run(Experiment("crash", "experiments._trials:worker_crash", seeds=4, retries=1), tmp_path / "s", workers=2,

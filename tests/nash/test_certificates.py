@@ -8,9 +8,10 @@ import dataclasses
 import numpy as np
 import pytest
 
-from activeq.errors import ArgumentError, GameError, SolverError
+from activeq.errors import ArgumentError, ArgumentTypeError, ConvergenceWarning, GameError, NotConvergedError, SolverError
 from activeq.games import NormalFormGame, StochasticGame
-from activeq.nash import METHODS, Equilibrium, deduplicate, is_nash, make_equilibrium, nash_conv, regrets, solve
+from activeq.nash import (METHODS, Approximation, Equilibrium, deduplicate, is_nash, make_equilibrium, nash_conv,
+                          regrets, solve)
 from activeq.nash.equilibrium import certify
 from activeq.nash.registry import register
 
@@ -97,17 +98,39 @@ def test_deduplicate_is_order_independent():
 
 # --- solve: re-certification and method choice --------------------------------------------------------------------
 def test_solve_recomputes_a_methods_certificate():
-    """A method that claims regret 0 for a non-equilibrium gets its true regret from solve."""
+    """A method that claims regret 0 for a non-equilibrium gets its true regret from solve, and no equilibrium."""
     @register("test-overconfident", players="2", summary="returns (heads, heads) and claims it is exact")
     def overconfident(game):
         return [Equilibrium((np.array([1.0, 0.0]), np.array([1.0, 0.0])), np.zeros(2), 0.0, "test-overconfident")]
 
     try:
-        eq = solve(PENNIES, "test-overconfident")[0]
-        assert eq.max_regret == pytest.approx(2.0)
-        assert not is_nash(PENNIES, eq.strategies)
+        with pytest.raises(NotConvergedError, match="best point has max regret 2") as err:
+            solve(PENNIES, "test-overconfident")
+        (approx,) = err.value.approximations
+        assert isinstance(approx, Approximation) and not approx.converged
+        assert approx.max_regret == pytest.approx(2.0)
+        assert not is_nash(PENNIES, approx.strategies)
     finally:
         del METHODS["test-overconfident"]
+
+
+def test_solve_keeps_uncertified_profiles_apart_and_warns_at_the_callers_line():
+    """One true equilibrium and one false claim: the equilibrium comes back, the claim sits in .approximations."""
+    @register("test-mixed-bag", players="2", summary="one equilibrium, one non-equilibrium")
+    def mixed_bag(game):
+        half = np.array([0.5, 0.5])
+        return [(half, half), (np.array([1.0, 0.0]), np.array([1.0, 0.0]))]
+
+    try:
+        with pytest.warns(ConvergenceWarning, match="failed the certificate") as rec:
+            res = solve(PENNIES, "test-mixed-bag")
+        assert rec[0].filename == __file__  # the caller's line, not activeq's
+        assert len(res) == 1 and res[0].converged and res[0].max_regret <= 1e-12
+        assert len(res.approximations) == 1 and res.approximations[0].max_regret == pytest.approx(2.0)
+        assert all(isinstance(e, Equilibrium) for e in res)
+        assert not any(a is e for a in res.approximations for e in res)
+    finally:
+        del METHODS["test-mixed-bag"]
 
 
 def test_auto_choices():
@@ -164,7 +187,7 @@ def test_inapplicable_methods_explain_why():
 def test_bad_options():
     with pytest.raises(SolverError, match="does not take option.*bogus"):
         solve(PENNIES, "vertex", bogus=1)
-    with pytest.raises(SolverError, match="all must be True or False"):
+    with pytest.raises(ArgumentTypeError, match="all must be True or False"):
         solve(PENNIES, all="yes")
     with pytest.raises(ArgumentError, match="label must be an int in \\[0, 4\\)"):
         solve(PENNIES, "lemke-howson", label=7)

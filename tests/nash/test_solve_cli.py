@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import subprocess
 import sys
@@ -84,3 +85,38 @@ def test_console_script():
     assert res.returncode == 0, res.stderr
     eqs = json.loads(res.stdout)["equilibria"]
     assert len(eqs) == 1 and eqs[0]["strategies"] == [[0.0, 1.0], [0.0, 1.0]]
+
+
+def test_dynamics_that_cycle_print_zero_equilibria_and_a_labelled_approximation(capsys):
+    code, out, _ = run(capsys, "solve", "shapley_game", "-m", "fictitious-play")
+    assert code == 0
+    lines = out.splitlines()
+    assert "0 equilibria" in lines[0] and "1 equilibrium" not in out
+    assert "NOT equilibria" in out
+    row = next(line for line in lines if line.startswith("1  "))
+    assert "approximation" in row and row.rstrip().endswith("no")
+    code, out, _ = run(capsys, "solve", "shapley_game", "-m", "fictitious-play", "--json")
+    data = json.loads(out)
+    assert data["equilibria"] == [] and data["converged"] is False
+    (a,) = data["approximations"]
+    assert a["kind"] == "approximation" and a["converged"] is False and a["max_regret"] > 0.1 and a["seed"] == 0
+
+
+def test_seed_and_tol_reach_the_method_and_same_call_same_answer(capsys):
+    outs = [run(capsys, "solve", "rock_paper_scissors", "-m", "replicator", "--seed", s, "--tol", "0.005", "--json")
+            for s in ("3", "3", "4")]
+    assert all(code == 0 for code, _, _ in outs)
+    data = [json.loads(out) for _, out, _ in outs]
+    assert data[0] == data[1] and data[0] != data[2]
+    assert data[0]["tol"] == 0.005 and data[0]["equilibria"][0]["converged"] is True
+    code, _, err = run(capsys, "solve", "rock_paper_scissors", "--seed", "1")
+    assert code == 2 and "does not sample" in err
+    code, _, err = run(capsys, "solve", "rock_paper_scissors", "--tol", "-1")
+    assert code == 2 and "tol must be in" in err
+
+
+def test_csv_has_the_same_rows_as_the_table(capsys):
+    code, out, _ = run(capsys, "solve", "bach_or_stravinsky", "--csv")
+    rows = list(csv.reader(out.splitlines()))
+    assert code == 0 and rows[0][:2] == ["#", "kind"] and rows[0][-1] == "converged"
+    assert len(rows) == 4 and all(r[1] == "equilibrium" and r[-1] == "yes" for r in rows[1:])

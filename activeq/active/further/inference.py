@@ -58,7 +58,7 @@ class FeatureLayout:
 
 
 class LatentInference(torch.nn.Module):
-    """Encoder q(z'|z,s,a,r,s') and decoder p(a'_peer|s',z'), one copy per seed."""
+    """Encoder ``q(z'|z,s,a,r,s')`` and decoder ``p(a'_peer|s',z')``, one copy per seed."""
 
     def __init__(self, seeds: int, layout: FeatureLayout, hidden: int, generator: torch.Generator | None = None):
         super().__init__()

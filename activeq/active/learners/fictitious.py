@@ -12,7 +12,7 @@ from typing import Sequence
 import numpy as np
 import torch
 
-from ..._checks import check_in_range, check_positive_int
+from ..._checks import as_index_array, check_in_range, check_positive_int
 from ...errors import LearnerError
 from ..learner import DTYPE, LearnerBase, Params, Transition, greedy_probs
 
@@ -30,7 +30,7 @@ class WindowedFictitiousPlay(LearnerBase):
                  name: str = "fictitious_play"):
         super().__init__()
         self.window = check_positive_int(window, "window")
-        self._initial = None if initial is None else tuple(int(a) for a in initial)
+        self._initial = None if initial is None else tuple(as_index_array(initial, "initial", 2**31).tolist())
         if self._initial is not None and len(self._initial) != self.window:
             raise LearnerError(f"initial must list window={self.window} opponent actions, got {list(initial)}")
         self.epsilon = check_in_range(epsilon, "epsilon", 0.0, 1.0)

@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from ..._checks import as_float_array
+from ..._checks import as_float_array, show
 from ...errors import LearnerError
 from ..learner import DTYPE, LearnerBase, Params, Transition
 
@@ -20,10 +20,10 @@ class FixedPolicy(LearnerBase):
     def __init__(self, policy: Any, name: str = "fixed"):
         super().__init__()
         arr = as_float_array(policy, "policy", error=LearnerError)
-        if arr.ndim not in (1, 2):
-            raise LearnerError(f"policy must have shape (A,) or (S, A), got {arr.shape}")
+        if arr.ndim not in (1, 2) or arr.size == 0:
+            raise LearnerError(f"policy must have shape (A,) or (S, A) with A >= 1, got {arr.shape}")
         if arr.min() < -1e-9 or np.any(np.abs(arr.sum(axis=-1) - 1.0) > 1e-9 * arr.shape[-1]):
-            raise LearnerError(f"policy rows must be probability vectors, got {arr.tolist()}")
+            raise LearnerError(f"policy rows must be probability vectors, got {show(arr.tolist())}")
         arr = np.clip(arr, 0.0, None)
         self._policy = arr / arr.sum(axis=-1, keepdims=True)
         self.name = name

@@ -4,7 +4,7 @@
 iterated games, for any tabular stochastic game): ``θ_i <- θ_i + lr ∇_θi V_i(θ_i, π_-i)`` with tabular softmax
 logits θ_i of shape ``(S, A_i)``. It reads the others' current policies from ``Transition.policies``.
 ``SampledNaiveLearner`` estimates the same ascent from its own experience only (a tabular actor-critic:
-TD error δ = r + γ v(s') - v(s), critic v(s) += lr_v δ, actor θ(s, a) += lr δ (1[a] - π(·|s))).
+TD error δ = r + γ v(s') - v(s), critic v(s) += lr_v δ, actor ``θ(s, a) += lr δ (1[a] - π(·|s))``).
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from ..._checks import check_in_range
+from ..._checks import check_in_range, check_positive_int
 from ...errors import LearnerError
 from ..learner import DTYPE, LearnerBase, Params, Transition
 
@@ -52,8 +52,8 @@ class TitForTat(_ActionStateLearner):
 
     def __init__(self, initial: int = 0, target: int | None = None, epsilon: float = 0.0, name: str = "tit_for_tat"):
         super().__init__()
-        self.initial = int(initial)
-        self.target = target
+        self.initial = check_positive_int(initial, "initial", minimum=0)
+        self.target = None if target is None else check_positive_int(target, "target", minimum=0)
         self.epsilon = check_in_range(epsilon, "epsilon", 0.0, 1.0)
         self.name = name
 
@@ -90,7 +90,7 @@ class WinStayLoseShift(_ActionStateLearner):
     def __init__(self, initial: int = 0, aspiration: float | None = None, epsilon: float = 0.0,
                  name: str = "win_stay_lose_shift"):
         super().__init__()
-        self.initial = int(initial)
+        self.initial = check_positive_int(initial, "initial", minimum=0)
         self.aspiration = None if aspiration is None else check_in_range(aspiration, "aspiration")
         self.epsilon = check_in_range(epsilon, "epsilon", 0.0, 1.0)
         self.name = name

@@ -2,7 +2,7 @@
 
 Example::
 
-    from activeq.avgreward.experiments import ENVIRONMENTS
+    from activeq.avgreward.environments import ENVIRONMENTS
     from activeq.avgreward.learners import make_learner, run
 
     env = ENVIRONMENTS["rooms"](rooms=4, length=3)                 # 144 states (task x cell)

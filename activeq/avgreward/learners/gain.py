@@ -36,7 +36,7 @@ def _bordered(P: np.ndarray) -> np.ndarray:
 
 
 def stationary_dense(P: np.ndarray) -> np.ndarray:
-    """Stationary law of an irreducible chain by one dense solve of ``mu (I - P) = 0, mu . 1 = 1``."""
+    """Stationary law of an irreducible chain by one dense solve of ``mu (I - P) = 0, sum(mu) = 1``."""
     S = P.shape[0]
     e = np.zeros(S)
     e[-1] = 1.0
@@ -135,7 +135,7 @@ class FastChainGain(ChainGain):
     updates are folded into ``B`` with one matrix product (BLAS-3) every ``fold_every`` commits instead of one
     O(S^2) memory sweep (BLAS-2 ``dger``) per commit. A committed row change ``v`` is "sparse plus a constant"
     for a counts model with a uniform prior (the prior mass is the same outside the observed next states), so
-    ``v^T C^{-1} = c 1^T C^{-1} + sum_{j in supp} v'_j C^{-1}[j]`` costs O(S (|supp| + j)) with ``w = 1^T C^{-1}``
+    ``v^T C^{-1} = c 1^T C^{-1} + sum_{j in supp} v'_j C^{-1}[j]`` costs ``O(S (|supp| + j))`` with ``w = 1^T C^{-1}``
     kept up to date; dense changes fall back to a full product. ``mu`` (the last row), ``w`` and ``x = C^{-1} r``
     are updated exactly at every commit. ``C^{-1}`` is re-inverted from scratch every ``refresh_every`` commits
     (default ``max(50, 4 S)``) and whenever an update is ill-conditioned, so round-off cannot accumulate.

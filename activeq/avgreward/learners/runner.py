@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import json
 import os
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-from tqdm.auto import tqdm
+from ..._progress import progress_bar as tqdm  # never tqdm.auto: it warns at import in Jupyter
 
 from ..._checks import as_generator, check_positive_int
 from ...errors import ExperimentError, LearnerError
@@ -73,10 +74,15 @@ def _rng_pair(seed: int | np.random.Generator | None) -> tuple[np.random.Generat
 
 
 def _write_json(path: Path, data: dict[str, Any]) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    with open(tmp, "w") as f:
-        json.dump(data, f)
-    os.replace(tmp, path)
+    """Write atomically: a temporary file of this writer's own (never shared with another process), then rename."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w") as f:
+            json.dump(data, f)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def run(learner: Learner, env_or_mdp: Any, steps: int, seed: int | np.random.Generator | None = None, *,

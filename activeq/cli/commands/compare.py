@@ -7,7 +7,9 @@ policy-trajectories figure.
 from __future__ import annotations
 
 import argparse
+import csv
 import json
+import sys
 from pathlib import Path
 
 from ..output import add_json_flag, print_json
@@ -29,7 +31,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--out", default=None, help="directory for compare.json (+ trajectories.png for 2x2 games)")
     p.add_argument("--quiet", action="store_true", help="no progress bars")
-    add_json_flag(p)
+    fmt = p.add_mutually_exclusive_group()
+    fmt.add_argument("--csv", action="store_true", help="print the table as CSV (one row per table row)")
+    add_json_flag(fmt)
     p.set_defaults(func=run)
 
 
@@ -49,11 +53,24 @@ def run(args: argparse.Namespace) -> int:
             matplotlib.use("Agg")
             import matplotlib.pyplot as plt
 
-            fig = trajectories_figure([args.game], seed=args.seed)
+            # the active agent is the best response this comparison computed (naive's if there is one): no new search
+            opp = "naive" if "naive" in result.active else next(iter(result.active), None)
+            pairs = [("naive vs naive", "naive", "naive")] + ([(f"active BR vs {opp}", "active_br", opp)] if opp else [])
+            fig = trajectories_figure([args.game], pairs=pairs + [("naive vs Q persona", "naive", "q_persona")],
+                                      seed=args.seed,
+                                      active={(result.game, o): amg for o, amg in result.active.items()})
             fig.savefig(out / "trajectories.png", dpi=110)
             plt.close(fig)
     if args.json:
         print_json(result.to_dict())
+    elif args.csv:
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        headers = ["game", "kind", "computed", "opponent"] + [f"{p} plays" for p in result.players]
+        headers += [f"payoff[{p}]" for p in result.players] + [f"stderr[{p}]" for p in result.players]
+        writer.writerow(headers + ["converged", "method", "note"])
+        for r in result.rows:
+            writer.writerow([result.game, r.kind, r.label, r.opponent, *r.agents, *r.payoffs, *r.stderr, r.status,
+                             r.method, r.note])
     else:
         print(result.table())
     return 0

@@ -25,6 +25,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--out", default="results/demo", help="directory for the JSON/CSV/PNG results")
     p.add_argument("--skip-active", action="store_true", help="skip the active-vs-Nash comparison (the slow part)")
     p.add_argument("--quiet", action="store_true", help="no progress bars")
+    p.add_argument("--seed", type=int, default=0, help="seed of the active-vs-Nash simulations and searches")
+    p.add_argument("--active-games", default=",".join(ACTIVE_GAMES),
+                   help="comma-separated 2x2 catalog games for the active-vs-Nash section (default: the reference "
+                        "games)")
     add_json_flag(p)
     p.set_defaults(func=run)
 
@@ -56,7 +60,7 @@ def run(args: argparse.Namespace) -> int:
         print(table(["name", "kind", "players", "title"],
                     [[e.name, e.kind, len(e.players), e.title] for e in entries]))
 
-    _section("Nash equilibria of the normal-form games (max_regret certifies each)", js)
+    _section("Nash equilibria of the normal-form games (certified: max regret <= tol x payoff scale)", js)
     eq_rows, eq_json = [], {}
     for e in entries:
         if e.kind != "normal_form":
@@ -65,14 +69,17 @@ def run(args: argparse.Namespace) -> int:
         t0 = time.perf_counter()
         eqs = solve(game)
         dt = time.perf_counter() - t0
-        eq_json[e.name] = {"seconds": dt, "equilibria": [q.to_dict() for q in eqs]}
+        eq_json[e.name] = {"seconds": dt, "method": eqs.method, "tol": eqs.tol, "complete": eqs.complete,
+                           "equilibria": [q.to_dict() for q in eqs]}
         for k, q in enumerate(eqs):
             strat = "  ".join("(" + ", ".join(_num(p) for p in s) + ")" for s in q.strategies)
+            what = "all extreme" if eqs.complete else "not exhaustive"
             eq_rows.append([e.name if k == 0 else "", strat, ", ".join(_num(v) for v in q.payoffs),
-                            f"{q.max_regret:.1e}", q.method])
+                            f"{q.max_regret:.1e}", f"<= {q.tol:g}" if q.converged else "NO", q.method,
+                            what if k == 0 else ""])
     report["nash"] = eq_json
     if not js:
-        print(table(["game", "strategies", "payoffs", "max_regret", "method"], eq_rows))
+        print(table(["game", "strategies", "payoffs", "max_regret", "certified", "method", "listed"], eq_rows))
 
     _section("zero-sum stochastic games: Shapley value iteration", js)
     sg_json = {}
@@ -95,8 +102,10 @@ def run(args: argparse.Namespace) -> int:
     if not args.skip_active:
         from ...active import demo_comparison
 
-        _section("active equilibria vs Nash on the 2x2 games", js)
-        text = demo_comparison(out, progress=not (args.quiet or js), games=ACTIVE_GAMES)
+        _section("active equilibria vs Nash on the 2x2 games (each row: what was computed, who plays, converged?)",
+                 js)
+        games = [g.strip() for g in args.active_games.split(",") if g.strip()]
+        text = demo_comparison(out, progress=not (args.quiet or js), games=games, seed=args.seed)
         report["active"] = {"table": text, "figures": sorted(p.name for p in out.glob("*.png"))}
         if not js:
             print(text)

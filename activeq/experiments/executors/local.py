@@ -94,7 +94,7 @@ class LocalExecutor(Executor):
 
     @property
     def capacity(self) -> int:
-        return 2 * self.workers   # one running and one queued per worker keeps every core busy
+        return 4 * self.workers   # queued work per worker hides the pool's round trip on short trials
 
     @property
     def in_flight(self) -> int:

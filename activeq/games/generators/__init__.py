@@ -77,15 +77,22 @@ def get_generator(name: str) -> Generator:
         raise CatalogError(f"unknown generator {name!r}{hint}") from None
 
 
-def generate(name: str, **params: Any) -> Any:
-    """Build a game with generator ``name``; unknown parameters raise :class:`CatalogError` naming them."""
+def generate(name: str, *, max_bytes: int | None = None, **params: Any) -> Any:
+    """Build a game with generator ``name``; unknown parameters raise :class:`CatalogError` naming them.
+
+    ``max_bytes`` (default :data:`activeq.limits.MAX_BYTES`) reaches generators that take it: those whose size
+    grows with their parameters check their estimate against it before allocating.
+    """
     gen = get_generator(name)
     sig = inspect.signature(gen.func)
     accepts_any = any(p.kind == p.VAR_KEYWORD for p in sig.parameters.values())
-    unknown = sorted(set(params) - set(gen.parameters))
-    if unknown and not accepts_any:
-        raise CatalogError(f"generator {name!r} got unknown parameter(s) {', '.join(unknown)}; "
-                           f"it accepts {', '.join(gen.parameters) or 'none'}")
+    unknown = sorted(set(params) - set(gen.parameters) - {"max_bytes"})
+    if "max_bytes" in params or (unknown and not accepts_any):
+        bad = ", ".join(unknown or ["max_bytes"])
+        raise CatalogError(f"generator {name!r} got unknown parameter(s) {bad}; "
+                           f"it accepts {', '.join(p for p in gen.parameters if p != 'max_bytes') or 'none'}")
+    if "max_bytes" in gen.parameters:
+        params["max_bytes"] = max_bytes
     return gen.func(**params)
 
 

@@ -82,7 +82,7 @@ def _destinations(cell: int, action: int, barriers: tuple[int, ...]) -> list[tup
 @register_generator("grid_game", kind="stochastic")
 def grid_game(variant: int = 1, discount: float = 0.99, episodic: bool = True) -> StochasticGame:
     """Hu & Wellman (2003) grid game ``variant`` (1 or 2) on the 3x3 grid; see the module docstring."""
-    if variant not in LAYOUTS:
+    if isinstance(variant, bool) or not isinstance(variant, int) or variant not in LAYOUTS:
         raise CatalogError(f"variant must be 1 or 2 (Hu & Wellman's grid games), got {variant!r}")
     if not isinstance(episodic, bool):
         raise CatalogError(f"episodic must be true or false, got {episodic!r}")

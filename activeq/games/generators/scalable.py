@@ -36,7 +36,7 @@ from functools import cached_property
 import numpy as np
 import scipy.sparse as sp
 
-from ..._checks import check_choice, check_in_range, check_positive_int
+from ..._checks import check_choice, check_in_range, check_nbytes, check_positive_int
 from ...errors import ArgumentError, GameError
 from ..sparse_mdp import SparseMDP
 from ..stochastic import StochasticGame
@@ -145,6 +145,7 @@ class RoomsLayout:
         import scipy.sparse.csgraph as csgraph
 
         C = self.n_cells
+        check_nbytes(8 * C * C, f"the ({C}, {C}) distance table of {self.rooms} rooms of {self.length}x{self.length}")
         G = sp.csr_matrix((np.ones(C * 4), (np.repeat(np.arange(C), 4), self.next_cell.ravel())), shape=(C, C))
         return csgraph.shortest_path(G, unweighted=True)
 
@@ -177,13 +178,28 @@ def switch_matrix(rooms: int, switching: str) -> np.ndarray:
     return Q
 
 
-def rooms_mdp(rooms: int = 4, length: int = 5, switching: str = "cycles", slip: float = 0.05) -> SparseMDP:
+def rooms_nbytes(rooms: int, length: int, switching: str = "cycles") -> int:
+    """Bytes :func:`rooms_mdp` allocates (an upper estimate, computed without allocating): the task-switch matrix,
+    the sparse transitions (value, column and row index per entry, built from coordinate form) and the rewards."""
+    K, C, A = rooms, rooms * length ** 2, len(ACTIONS)
+    fanout = 1 if switching == "cycles" or K == 1 else K - 1
+    nnz = K * C * A * A + K * A * A * fanout  # cell moves in every task, plus the goal rows switching tasks
+    return 8 * K * K + 3 * 8 * nnz + 8 * K * C * A
+
+
+def rooms_mdp(rooms: int = 4, length: int = 5, switching: str = "cycles", slip: float = 0.05, *,
+              max_bytes: int | None = None) -> SparseMDP:
     """Bottleneck rooms with switching goals as a :class:`activeq.avgreward.SparseMDP`; state ``task * n_cells +
-    cell``, 4 actions. Scales to thousands of states (16 rooms of 5x5: 6400 states)."""
-    from ...avgreward.mdp import SparseMDP
+    cell``, 4 actions. Scales to thousands of states (16 rooms of 5x5: 6400 states).
+
+    The size is checked before anything is built: :func:`rooms_nbytes` against ``max_bytes`` (default
+    :data:`activeq.limits.MAX_BYTES`), raising :class:`~activeq.errors.ArgumentError` with both numbers.
+    """
 
     layout = RoomsLayout(rooms, length, slip)
     check_choice(switching, "switching", SWITCHING)
+    check_nbytes(rooms_nbytes(layout.rooms, layout.length, switching),
+                 f"rooms_mdp(rooms={layout.rooms}, length={layout.length}, switching={switching!r})", max_bytes)
     K, C, A = layout.rooms, layout.n_cells, layout.n_actions
     Q = switch_matrix(K, switching)
     cell = layout.cell_transitions.tocoo()  # rows c * A + a
@@ -209,22 +225,22 @@ def rooms_mdp(rooms: int = 4, length: int = 5, switching: str = "cycles", slip: 
 
 @register_generator("bottleneck_rooms", kind="stochastic")
 def bottleneck_rooms(rooms: int = 4, length: int = 5, switching: str = "cycles", slip: float = 0.05,
-                     start_room: int | None = None) -> StochasticGame:
+                     start_room: int | None = None, *, max_bytes: int | None = None) -> StochasticGame:
     """Bottleneck rooms with switching goals as a one-player StochasticGame (average reward, continuing).
 
     ``rooms`` regions of ``length x length`` cells joined by single-cell doors, one goal per room, reward 1 at the
     active goal, the task switching when it is reached (``switching`` in cycles/random/curricular), ``slip``
     action noise. State ``task * n_cells + cell``. The game starts at task 0 in the centre of room
-    ``start_room`` (default: the last room). Dense form: at most 2500 states; use
-    :func:`rooms_mdp` (sparse) for bigger layouts.
+    ``start_room`` (default: the last room). Dense form: at most 2500 states, checked before anything is built;
+    use :func:`rooms_mdp` (sparse) for bigger layouts.
     """
-    m = rooms_mdp(rooms, length, switching, slip)
     layout = RoomsLayout(rooms, length, slip)
-    S = m.num_states
+    S = layout.rooms * layout.n_cells
     if S > DENSE_STATE_LIMIT:
         raise GameError(f"bottleneck_rooms with {rooms} rooms of {length}x{length} has {S} states; the dense "
                         f"StochasticGame form is limited to {DENSE_STATE_LIMIT} states: use "
                         f"activeq.games.generators.scalable.rooms_mdp(...) for the sparse MDP")
+    m = rooms_mdp(rooms, length, switching, slip, max_bytes=max_bytes)
     q0 = rooms - 1 if start_room is None else start_room
     if not isinstance(q0, (int, np.integer)) or not 0 <= q0 < rooms:
         raise ArgumentError(f"start_room must be an int in [0, {rooms}), got {start_room!r}")
@@ -259,7 +275,7 @@ class CycleTasks:
         """Stationary per-task MDP over cells (reward 1 at the task's goal, no switching)."""
         return self.layout.task_mdp(task)
 
-    def as_mdp(self, max_states: int = 200_000) -> SparseMDP:
+    def as_mdp(self, max_states: int = 200_000) -> SparseMDP:  # the state cap bounds the allocation
         """One stationary SparseMDP with state ``(phase, cell)``, phase in ``[0, rooms * period)`` (the clock)."""
         L = self.layout
         K, C, A = L.rooms, L.n_cells, L.n_actions
@@ -329,5 +345,5 @@ def hypercube(d: int) -> sp.csr_matrix:
     return sp.csr_matrix((vals, (rows, cols)), shape=(n, n))
 
 
-__all__ = ["ACTIONS", "SWITCHING", "RoomsLayout", "switch_matrix", "rooms_mdp", "bottleneck_rooms", "CycleTasks",
+__all__ = ["ACTIONS", "SWITCHING", "RoomsLayout", "switch_matrix", "rooms_nbytes", "rooms_mdp", "bottleneck_rooms", "CycleTasks",
            "cycle_tasks", "lazy_cycle", "lazy_path", "complete_graph", "hypercube"]

@@ -9,12 +9,21 @@ Both versions of the format are supported (Gambit manual, "Game representation f
   comment string, then the payoffs of every profile, all players' payoffs for one profile together.
 
 Profiles are listed with player 1's strategy changing fastest. Payoffs may be integers, decimals or rationals
-(``3/4``); they are read as floats. Writing uses integers where exact, short decimals where they round-trip, and
-exact rationals ``p/q`` otherwise, so a written file reads back to identical floats.
+(``3/4``); they are read as floats and must be finite.
+
+Files are untrusted: the file size is checked against :data:`activeq.limits.MAX_FILE_BYTES` before reading, the
+declared strategy counts against the tokens the file actually holds (a payoff-version file of ``k`` profiles holds
+``k x n`` numbers) and against :data:`activeq.limits.MAX_BYTES` (or ``max_bytes=``) before anything is
+allocated, so a header such as ``{ 100000 100000 }`` fails at once with an :class:`~activeq.errors.InteropError`
+naming the file. Every error names the file.
+
+Writing uses integers where exact, short decimals where they round-trip, and exact rationals ``p/q`` otherwise, so
+a written file reads back to identical floats.
 """
 
 from __future__ import annotations
 
+import math
 import os
 import re
 from fractions import Fraction
@@ -22,9 +31,12 @@ from pathlib import Path
 
 import numpy as np
 
+from ..._checks import check_bool, check_choice, check_nbytes
 from ...errors import InteropError
+from .._files import read_text_file
 from ..normal_form import NormalFormGame
 
+_MAX_WORD = 400  # longest numeric token read: a payoff needs ~25 characters, a strategy count ~18
 _TOKEN = re.compile(r'\s*(?:"((?:[^"\\]|\\.)*)"|([{},])|([^\s{},"]+))', re.S)
 
 
@@ -73,31 +85,63 @@ class _Tokens:
     def number(self, what: str) -> float:
         word = self.take("word", None, what)
         try:
-            return float(Fraction(word))
-        except (ValueError, ZeroDivisionError):
-            raise InteropError(f"{self.source}: {what} must be a number, got {word!r}") from None
+            if len(word) > _MAX_WORD:
+                raise ValueError
+            value = float(Fraction(word))
+        except (ValueError, ZeroDivisionError, OverflowError):
+            value = float("nan")
+        if not np.isfinite(value):
+            raise InteropError(f"{self.source}: {what} must be a number (finite), got {_clip(word)!r}") from None
+        return value
 
-    def integer(self, what: str) -> int:
+    def integer(self, what: str, maximum: int = 10**15) -> int:
         word = self.take("word", None, what)
         if not re.fullmatch(r"\d+", word):
-            raise InteropError(f"{self.source}: {what} must be a non-negative integer, got {word!r}")
+            raise InteropError(f"{self.source}: {what} must be a non-negative integer, got {_clip(word)!r}")
+        if len(word.lstrip("0")) > len(str(maximum)) or int(word) > maximum:
+            raise InteropError(f"{self.source}: {what} must be at most {maximum}, got {_clip(word)}")
         return int(word)
 
+    def remaining(self) -> int:
+        return len(self.items) - self.i
 
-def read_nfg(source: str | os.PathLike[str], *, text: bool = False) -> NormalFormGame:
-    """Read a Gambit ``.nfg`` game from a file path (or, with ``text=True``, from the file's contents)."""
-    if text:
-        content, label = str(source), "<nfg text>"
+
+def read_nfg(source: str | os.PathLike[str], *, text: bool = False, max_bytes: int | None = None) -> NormalFormGame:
+    """Read a Gambit ``.nfg`` game from a file path (or, with ``text=True``, from the file's contents).
+
+    Parameters
+    ----------
+    source
+        A path, or the file's text when ``text=True``.
+    text
+        Whether ``source`` is the text itself.
+    max_bytes
+        Largest payoff table to allocate; default :data:`activeq.limits.MAX_BYTES`.
+
+    Returns
+    -------
+    NormalFormGame
+        The game, with the file's title, player and strategy names.
+
+    Raises
+    ------
+    activeq.errors.InteropError
+        The file cannot be read, is not UTF-8, is malformed, or describes a game above the size limits; the
+        message names the file.
+    """
+    if check_bool(text, "text"):
+        if not isinstance(source, str):
+            raise InteropError(f"source must be the .nfg text (a str) when text=True, got {type(source).__name__}")
+        content, label = source, "source (.nfg text)"
     else:
-        label = str(source)
-        try:
-            content = Path(source).read_text(encoding="utf-8")
-        except OSError as exc:
-            raise InteropError(f"cannot read {label}: {exc}") from None
+        if not isinstance(source, (str, os.PathLike)):
+            raise InteropError(f"source must be a path to a .nfg file, got {type(source).__name__}")
+        label = f"source file {str(source)!r}"
+        content = read_text_file(Path(source), label, InteropError)
     tok = _Tokens(content, label)
     tok.take("word", "NFG", "'NFG' at the start of the file")
     version = tok.take("word", None, "the format version")
-    if version not in ("1", "2"):
+    if version not in {"1", "2"}:
         raise InteropError(f"{label}: unsupported .nfg version {version!r}")
     tok.take("word", None, "'R' or 'D'")
     title = tok.take("str", None, "the game title (a quoted string)")
@@ -115,15 +159,25 @@ def read_nfg(source: str | os.PathLike[str], *, text: bool = False) -> NormalFor
     else:
         while tok.peek() is not None and tok.peek()[0] == "word":
             counts.append(tok.integer("a strategy count"))
-        names = [[str(k + 1) for k in range(c)] for c in counts]
+        names = []  # numbered below, once the counts are known to be sane
     tok.take("sym", "}", "'}' closing the strategies")
     if len(counts) != len(players) or min(counts, default=0) < 1:
-        raise InteropError(f"{label}: {len(players)} players but strategy counts {counts}")
+        raise InteropError(f"{label}: {len(players)} players but strategy counts {_clip(str(counts))}")
     comment = tok.take("str") if tok.peek() is not None and tok.peek()[0] == "str" else ""
     n, shape = len(players), tuple(counts)
-    num_profiles = int(np.prod(shape))
+    num_profiles = math.prod(shape)  # exact (Python ints): no overflow however large the header
+    # Before allocating: the file must hold a number (or an outcome index) for every profile, and the table must
+    # fit the memory limit. A short file claiming a huge game fails here, not in numpy.
+    outcome_version = tok.peek() == ("sym", "{")
+    needed = num_profiles if outcome_version else num_profiles * n
+    if needed > tok.remaining():
+        raise InteropError(f"{label}: unexpected end of file: the header declares {'x'.join(map(str, shape))} strategies, so the file must "
+                           f"hold {needed} {'outcome indices' if outcome_version else 'payoffs'}, but only "
+                           f"{tok.remaining()} tokens follow")
+    check_nbytes(3 * 8 * num_profiles * n, f"{label}: the payoff table of a {'x'.join(map(str, shape))} game",
+                 max_bytes, error=InteropError)
     flat = np.zeros((num_profiles, n))
-    if tok.peek() == ("sym", "{"):  # outcome version
+    if outcome_version:
         tok.take("sym", "{")
         outcomes: list[list[float]] = []
         while tok.peek() == ("sym", "{"):
@@ -153,7 +207,7 @@ def read_nfg(source: str | os.PathLike[str], *, text: bool = False) -> NormalFor
         raise InteropError(f"{label}: unexpected trailing content starting with {tok.peek()[1]!r}")
     # profile k has player 1's strategy changing fastest: Fortran order over the strategy axes
     payoffs = np.stack([flat[:, i].reshape(shape, order="F") for i in range(n)])
-    names = [_distinct(s) for s in names]
+    names = [_distinct(s) for s in names] if names else [[str(k + 1) for k in range(c)] for c in counts]
     return NormalFormGame(payoffs, action_names=names, player_names=_distinct(players),
                           name=_slug(title) or None, title=title or None, description=comment or None)
 
@@ -162,8 +216,7 @@ def to_nfg(game: NormalFormGame, fmt: str = "outcome") -> str:
     """The ``.nfg`` text of ``game`` in the ``"outcome"`` or ``"payoff"`` version."""
     if not isinstance(game, NormalFormGame):
         raise InteropError(f"game must be a NormalFormGame, got {type(game).__name__}")
-    if fmt not in ("outcome", "payoff"):
-        raise InteropError(f"fmt must be 'outcome' or 'payoff', got {fmt!r}")
+    check_choice(fmt, "fmt", ("outcome", "payoff"), error=InteropError)
     title = _quote(game.title or game.name or "")
     players = " ".join(_quote(p) for p in game.player_names)
     comment = _quote(game.description or "")
@@ -190,6 +243,10 @@ def write_nfg(game: NormalFormGame, path: str | os.PathLike[str], fmt: str = "ou
     path = Path(path)
     path.write_text(to_nfg(game, fmt), encoding="utf-8")
     return path
+
+
+def _clip(text: str, width: int = 40) -> str:
+    return text if len(text) <= width else text[:width] + "..."
 
 
 def _quote(s: str) -> str:

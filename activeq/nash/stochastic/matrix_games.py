@@ -1,6 +1,7 @@
 """Many small zero-sum matrix games solved at once (the per-state step of Shapley's iteration).
 
 Two paths, both exact up to round-off:
+
 - *support reuse*: when a support pair (I, J) of equal size is known (e.g. from the previous Shapley iterate), the
   equalising systems ``x_I^T M_IJ = v 1``, ``M_IJ y_J = v 1``, ``1^T x = 1^T y = 1`` are solved for all such states in
   one batched ``numpy.linalg.solve`` and the result is *verified* (non-negative, no profitable row or column);

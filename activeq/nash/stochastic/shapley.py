@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from tqdm.auto import tqdm
+from ..._progress import progress_bar as tqdm  # never tqdm.auto: it warns at import in Jupyter
 
-from ..._checks import check_in_range, check_positive_int
+from ..._checks import as_float_array, check_in_range, check_positive_int
 from ...errors import ConvergenceWarning, SolverError
 from ...games import StochasticGame
 from .best_response import exploitability
@@ -81,8 +81,8 @@ def shapley(sg: StochasticGame, tol: float = 1e-10, max_iter: int = 100_000, *, 
     if initial_values is None:
         V = np.zeros(S)
     else:
-        V = np.asarray(initial_values, dtype=float)
-        if V.shape != (S,) or not np.all(np.isfinite(V)):
+        V = as_float_array(initial_values, "initial_values", error=SolverError)
+        if V.shape != (S,):
             raise SolverError(f"initial_values must be a finite array of shape ({S},), got shape {V.shape}")
     R0 = sg.rewards[:, 0]
     T = sg.transitions.reshape(S, m * n, S)
