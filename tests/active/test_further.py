@@ -285,15 +285,25 @@ class _Context:
 
 def test_trials_checkpoint_resume_and_summarise(tmp_path):
     """A trial with a context checkpoints into its directory, a second call resumes the finished run (the same
-    numbers, no steps replayed), without a context the same seed gives the same numbers, and the summary is
-    consistent with the rewards."""
-    ctx = _Context(tmp_path)
+    numbers, no steps replayed), without a context the same seed gives the same numbers, a longer trial extends the
+    shorter one's checkpoint (``resume_from``) into the uninterrupted longer run, and the summary is consistent with
+    the rewards."""
+    ctx = _Context(tmp_path / "a")
     kw = dict(steps=200, num_seeds=2, late=100, checkpoint_every=100, latent_source="peer")
     first = reproductions.matching_pennies_further_vs_lili(0, **kw, context=ctx)
-    assert json.loads((tmp_path / "checkpoint.json").read_text())["step"] == 200
+    assert json.loads((tmp_path / "a" / "checkpoint.json").read_text())["step"] == 200
+    longer = kw | {"steps": 300}
+    extended = reproductions.matching_pennies_further_vs_lili(0, **longer, resume_from=str(tmp_path / "a"),
+                                                              context=_Context(tmp_path / "b"))
+    straight = reproductions.matching_pennies_further_vs_lili(0, **longer)
+    assert extended["cumulative_final"] == straight["cumulative_final"]
+    assert json.loads((tmp_path / "a" / "checkpoint.json").read_text())["step"] == 200  # the source is untouched
+    with pytest.raises(ArgumentError, match="resume_from"):
+        reproductions.matching_pennies_further_vs_lili(0, **longer, resume_from=str(tmp_path / "nothing"),
+                                                       context=_Context(tmp_path / "c"))
     cols = ctx.series["episodes"]
     assert list(cols["step"]) == [150] and set(cols) == {"step", "p0_s0", "p0_s1", "p1_s0", "p1_s1"}
-    again = reproductions.matching_pennies_further_vs_lili(0, **kw, context=_Context(tmp_path))
+    again = reproductions.matching_pennies_further_vs_lili(0, **kw, context=_Context(tmp_path / "a"))
     plain = reproductions.matching_pennies_further_vs_lili(0, **kw)
     for key in ("running_average", "late_average", "cumulative_final", "cumulative_slope"):
         assert again[key] == first[key] == plain[key], key

@@ -24,7 +24,9 @@ Raises :class:`activeq.errors.ArgumentError` for bad arguments (from the builder
 
 from __future__ import annotations
 
+import shutil
 import time
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -75,12 +77,29 @@ def _slopes(cum: np.ndarray) -> np.ndarray:
     return (cum - cum.mean(axis=1, keepdims=True)) @ t / (t @ t)
 
 
-def _play(match: Match, steps: int, late: int, checkpoint_every: int, context: Any) -> dict[str, Any]:
-    """Run ``match`` to ``steps`` (checkpointed into the context's directory, if any) and summarise it."""
+def _play(match: Match, steps: int, late: int, checkpoint_every: int, context: Any,
+          resume_from: str | None = None) -> dict[str, Any]:
+    """Run ``match`` to ``steps`` (checkpointed into the context's directory, if any) and summarise it.
+
+    ``resume_from`` names another trial's checkpoint directory (kept with ``keep_checkpoints = true``) to start from
+    when this trial has no checkpoint of its own: a longer run extends a shorter one instead of starting again.
+    """
     steps = check_positive_int(steps, "steps")
     if late > steps:
         raise ArgumentError(f"late must be <= steps ({steps}), got {late}")
     ckpt = getattr(context, "checkpoint_dir", None) if context is not None else None
+    if resume_from is not None:
+        src = Path(resume_from)
+        if not (src / "checkpoint.json").is_file():
+            raise ArgumentError(f"resume_from must be a directory holding checkpoint.json, got {resume_from!r}")
+        if ckpt is None:
+            raise ArgumentError("resume_from needs a trial context with a checkpoint directory (run it through "
+                                "activeq.experiments)")
+        if not (Path(ckpt) / "checkpoint.json").exists():
+            Path(ckpt).mkdir(parents=True, exist_ok=True)
+            for f in src.iterdir():
+                if f.is_file():
+                    shutil.copy2(f, Path(ckpt) / f.name)
     start, cpu = time.perf_counter(), time.process_time()
     res = match.run(steps, progress=False, checkpoint_dir=ckpt,
                     checkpoint_every=check_positive_int(checkpoint_every, "checkpoint_every"))
@@ -148,13 +167,15 @@ def cooperative_further_vs_further(seed: int, steps: int = 10_000, num_seeds: in
 
 def matching_pennies_further_vs_lili(seed: int, steps: int = 1_000_000, num_seeds: int = 1,
                                      latent_source: str = "own", late: int = 10_000, checkpoint_every: int = 5000,
-                                     context: Any = None) -> dict[str, Any]:
+                                     resume_from: str | None = None, context: Any = None) -> dict[str, Any]:
     """Iterated matching pennies, FURTHER (row) vs LILI (the original: 1,000,000 steps, seeds 1-20).
 
     Parameters
     ----------
     seed, steps, num_seeds, latent_source, late, checkpoint_every, context
         As in :func:`bos_vs_q_persona`.
+    resume_from : str, optional
+        The checkpoint directory of a shorter run of the same match (same seed, runs and wiring) to extend.
 
     Returns
     -------
@@ -162,7 +183,7 @@ def matching_pennies_further_vs_lili(seed: int, steps: int = 1_000_000, num_seed
         :func:`summarize`; the claim is about player 0's cumulative reward (it should grow: slope > 0).
     """
     m = matches.matching_pennies_further_vs_lili(num_seeds, seed=seed, latent_source=latent_source)
-    return _play(m, steps, late, checkpoint_every, context) | {"latent_source": latent_source}
+    return _play(m, steps, late, checkpoint_every, context, resume_from) | {"latent_source": latent_source}
 
 
 def pd_vs_learner(seed: int, steps: int = 76_800, num_seeds: int = 1, agent: str = "further",
