@@ -77,6 +77,17 @@ def _slopes(cum: np.ndarray) -> np.ndarray:
     return (cum - cum.mean(axis=1, keepdims=True)) @ t / (t @ t)
 
 
+def _check_resume(resume_from: str, context: Any) -> Path:
+    """``resume_from`` as a checkpoint directory, checked before anything is built."""
+    src = Path(resume_from)
+    if not (src / "checkpoint.json").is_file():
+        raise ArgumentError(f"resume_from must be a directory holding checkpoint.json, got {resume_from!r}")
+    if getattr(context, "checkpoint_dir", None) is None:
+        raise ArgumentError("resume_from needs a trial context with a checkpoint directory (run the trial through "
+                            "activeq.experiments)")
+    return src
+
+
 def _play(match: Match, steps: int, late: int, checkpoint_every: int, context: Any,
           resume_from: str | None = None) -> dict[str, Any]:
     """Run ``match`` to ``steps`` (checkpointed into the context's directory, if any) and summarise it.
@@ -89,12 +100,7 @@ def _play(match: Match, steps: int, late: int, checkpoint_every: int, context: A
         raise ArgumentError(f"late must be <= steps ({steps}), got {late}")
     ckpt = getattr(context, "checkpoint_dir", None) if context is not None else None
     if resume_from is not None:
-        src = Path(resume_from)
-        if not (src / "checkpoint.json").is_file():
-            raise ArgumentError(f"resume_from must be a directory holding checkpoint.json, got {resume_from!r}")
-        if ckpt is None:
-            raise ArgumentError("resume_from needs a trial context with a checkpoint directory (run it through "
-                                "activeq.experiments)")
+        src = _check_resume(resume_from, context)
         if not (Path(ckpt) / "checkpoint.json").exists():
             Path(ckpt).mkdir(parents=True, exist_ok=True)
             for f in src.iterdir():
@@ -182,6 +188,8 @@ def matching_pennies_further_vs_lili(seed: int, steps: int = 1_000_000, num_seed
     dict
         :func:`summarize`; the claim is about player 0's cumulative reward (it should grow: slope > 0).
     """
+    if resume_from is not None:
+        _check_resume(resume_from, context)
     m = matches.matching_pennies_further_vs_lili(num_seeds, seed=seed, latent_source=latent_source)
     return _play(m, steps, late, checkpoint_every, context, resume_from) | {"latent_source": latent_source}
 
