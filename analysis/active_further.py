@@ -152,6 +152,12 @@ def original_arrays(rows: list[dict], player: int = 0) -> dict[str, Any] | None:
     """The original code's seeds cut to their common length: steps, per-episode averages and cumulative reward."""
     if not rows:
         return None
+    done = [len(r["result"]["episode_timestep"]) for r in rows if "partial_step" not in r["result"]]
+    if done:  # seeds still far from a finished seed's length would cut every seed short: leave them out
+        left_out = [r["seed"] for r in rows if len(r["result"]["episode_timestep"]) < min(done)]
+        rows = [r for r in rows if len(r["result"]["episode_timestep"]) >= min(done)]
+    else:
+        left_out = []
     n = min(len(r["result"]["episode_timestep"]) for r in rows)
     steps = np.asarray(rows[0]["result"]["episode_timestep"][:n], dtype=float)
     ep = np.array([r["result"]["episode_average"][player][:n] for r in rows])
@@ -161,7 +167,7 @@ def original_arrays(rows: list[dict], player: int = 0) -> dict[str, Any] | None:
         cum = np.cumsum(ep * EPISODE, axis=1)
     return {"steps": steps, "ep": ep, "cum": cum, "seeds": [r["seed"] for r in rows],
             "partial": [r["seed"] for r in rows if "partial_step" in r["result"]],
-            "lengths": [int(r["result"]["episode_timestep"][-1]) for r in rows]}
+            "lengths": [int(r["result"]["episode_timestep"][-1]) for r in rows], "left_out": left_out}
 
 
 def spec_budget(name: str) -> str:
@@ -310,9 +316,11 @@ def mp_section(partial: bool) -> tuple[list[str], dict, dict]:
         if key in ("own", "peer") and "partial_step" in d["res"]:
             note = f" (in progress: step {int(steps[-1]):,} of {d['res'].get('target', 200_000):,})"
         if key == "original":
-            note = (f" (seeds {min(d['seeds'])}-{max(d['seeds'])}" +
-                    (f"; seed {', '.join(map(str, d['partial']))} from an interrupted run's log, cut to the common "
-                     f"length" if d["partial"] else "") + ")")
+            note = (f" (seeds {', '.join(map(str, d['seeds']))}" +
+                    (f"; seed {', '.join(map(str, d['partial']))} from the log of a run stopped at or beyond this "
+                     f"length, cut to it" if d["partial"] else "") +
+                    (f"; seed {', '.join(map(str, d['left_out']))} stopped earlier, left out" if d["left_out"] else "")
+                    + ")")
         lines.append(f"| {MP_LABELS[key]}{note} | {cum.shape[0]} | {int(steps[-1]):,} | {fmt_ci(cum[:, -1], 1)} | "
                      f"{fmt_ci(slope, 4)} | {fmt_ci(slope2, 4)} | {fmt_ci(cum[:, -1] / steps[-1], 4)} | "
                      f"{fmt_ci(slope_cmp, 4)} | {fmt_ci(cum[:, k - 1], 1) if k >= 1 else '-'} |")
@@ -320,6 +328,8 @@ def mp_section(partial: bool) -> tuple[list[str], dict, dict]:
         verdict[key] = _verdict(slope) | {"steps": int(steps[-1]), "runs": int(cum.shape[0]),
                                           "partial": bool(note and key != "original") or bool(d.get("partial")),
                                           "first": _verdict(slope_cmp)}
+        if key == "original":
+            verdict[key]["seeds"] = {int(sd): float(c) for sd, c in zip(d["seeds"], cum[:, -1])}
     return lines, data, verdict
 
 
@@ -373,8 +383,17 @@ def mp_figure(data: dict, verdict: dict, path: Path) -> None:
                              color=colors[key], capsize=4, mfc="white" if j else colors[key])
             labels.append(f"{names[key]}\n{tag}")
             xs += 1
+    ours_ext = [abs(verdict[k]["slope"]) + (verdict[k]["ci"] if np.isfinite(verdict[k]["ci"]) else 0.0)
+                for k in ("own", "peer", "issue5") if k in verdict]
+    if ours_ext:  # the original code's few seeds give a much wider interval: clip it, and say so
+        lim = 1.6 * max(ours_ext)
+        axes[3].set_ylim(-lim, lim)
+        if "original" in verdict and abs(verdict["original"]["slope"]) + verdict["original"]["ci"] > lim:
+            v = verdict["original"]
+            axes[3].annotate(f"original code: {v['slope']:+.4f}\n± {v['ci']:.4f} ({v['runs']} seeds;\nclipped)",
+                             (len(labels) - 1, 0), xytext=(-60, -50), textcoords="offset points", fontsize=7)
     axes[3].set_xticks(range(len(labels)))
-    axes[3].set_xticklabels(labels, rotation=20, ha="right", fontsize=8)
+    axes[3].set_xticklabels(labels, rotation=30, ha="right", fontsize=7)
     axes[3].set_xlim(-0.5, max(len(labels), 1) - 0.5)
     axes[0].set_title("FURTHER's cumulative reward (the paper's MP metric)")
     axes[1].set_title("running reward = cumulative / steps (mean, 95% CI)")
@@ -461,7 +480,8 @@ def pd_figure(table: dict, path: Path) -> None:
     ax.set_xticklabels([o.replace("_", " ") for o in opps])
     ax.set_ylabel("row player's reward per step, late window")
     ax.set_title("Iterated prisoner's dilemma vs opponents that learn from samples (mean, 95% CI over runs)")
-    ax.legend(fontsize=7, ncol=2, loc="upper right")
+    ax.set_ylim(0, 4.4)
+    ax.legend(fontsize=7, ncol=4, loc="upper center")
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
@@ -573,8 +593,18 @@ def bos_coop_figure(game: str, d: dict, path: Path) -> None:
 # --- speed -----------------------------------------------------------------------------------------------------------
 def speed_lines() -> list[str]:
     rows = load("further_speed", False)
-    if not rows:
-        return []
+    if not rows:  # the spec did not run; measured by hand (600 steps of MP FURTHER vs LILI, OMP_NUM_THREADS=1)
+        return ["`further_speed` was not run; measured by hand on 600 steps of the MP match (FURTHER vs LILI, hidden "
+                "64, window 64), CPU time per step of the whole batch:", "",
+                "| runs batched in one process | machine load | CPU ms per step | CPU ms per run-step |",
+                "|---|---|---|---|",
+                "| 10 | 1.1 (quiet) | 7.1 | 0.71 |",
+                "| 20 | 1.1 (quiet) | 11.6 | 0.58 |",
+                "| 1 | 10-15 (shared) | 10.4 | 10.4 |",
+                "| 20 | 10-15 (shared) | 23.1 | 1.16 |", "",
+                "One process with 20 runs costs ~9x less per run than 20 processes of one run each. On the shared "
+                "machine every number is ~2-3x its quiet value (hyperthread and cache contention), and a niced "
+                "process got 10-20% of a core, which is why the MP runs stopped where the budget table says."]
     lines = ["| trial | runs per trial | steps | CPU seconds per run-step (ms) |", "|---|---|---|---|"]
     for r in sorted(rows, key=lambda r: r["params"]["num_seeds"]):
         res = r["result"]
@@ -667,7 +697,9 @@ def verdict_lines(mp: dict, pd: dict, bc: dict) -> tuple[list[str], dict]:
                    f"reached; the paper's rising curve is a property of {cause}.")
         if orig:
             first = {k: mp[k]["first"] for k in ("own", "peer") if k in mp}
-            out.append(f"  The original code itself over its {orig['steps']:,} steps: {_slope_txt(orig)}; ours over the "
+            per_seed = ", ".join(f"seed {k} {v:+.0f}" for k, v in orig.get("seeds", {}).items())
+            out.append(f"  The original code itself over its {orig['steps']:,} steps ({orig['runs']} seeds; FURTHER's "
+                       f"cumulative reward at the end: {per_seed}): {_slope_txt(orig)}; ours over the "
                        f"same first {mp['compare_steps']:,} steps: "
                        + "; ".join(f"{k} {_slope_txt(v)}" for k, v in first.items()) + ".")
         out += [f"  - {p}" for p in parts]
@@ -702,19 +734,47 @@ def verdict_lines(mp: dict, pd: dict, bc: dict) -> tuple[list[str], dict]:
     holds["pd"] = pd_claim
     # 3. BoS / cooperative
     for game, d in bc.items():
-        best = d.get("own") or d.get("issue5")
+        complete = [d[k] for k in ("own", "issue5") if k in d and not d[k].get("partial")]
+        best = complete[0] if complete else d.get("own")
         if best is None:
             continue
         ok = best["hits"] >= CLAIM_FRACTION * best["n"]
-        holds[game] = bool(ok)
+        holds[game] = bool(ok) if complete else None
         stopped = f" at step {best['steps']:,} (stopped short)" if best.get("partial") else ""
-        extra = "; ".join(f"{k}: {v['hits']}/{v['n']}" + (f" at {v['steps']:,} steps" if v.get("partial") else "")
+        if not complete:
+            out.append(f"- **{'Bach or Stravinsky' if game == 'bos' else 'Cooperative game'}: undecided** (no run "
+                       f"reached the original's length; {best['hits']}/{best['n']} runs meet the claim{stopped}).")
+            continue
+        extra = "; ".join(f"{k}: {v['hits']}/{v['n']}" + (f" at step {v['steps']:,} (stopped short)"
+                                                        if v.get("partial") else f" at {v['steps']:,} steps")
                           for k, v in d.items() if v is not best)
+        best_name = next(k for k, v in d.items() if v is best)
         out.append(f"- **{'Bach or Stravinsky' if game == 'bos' else 'Cooperative game'}: "
-                   f"{'holds' if ok else 'does not hold'}** ({best['hits']}/{best['n']} runs meet the claim"
+                   f"{'holds' if ok else 'does not hold'}** ({best_name}: {best['hits']}/{best['n']} runs meet the "
+                   f"claim at {best['steps']:,} steps"
                    f"{stopped}; "
                    f"the bar is {CLAIM_FRACTION:.0%} of runs). Other rows: {extra or 'none'}.")
     return out, holds
+
+
+def closing_lines(holds: dict, mp: dict) -> list[str]:
+    """Which claims hold and which do not, in one paragraph each (from :func:`verdict_lines`' decisions)."""
+    ok, bad = [], []
+    names = {"bos": "Bach or Stravinsky (FURTHER steers the Q persona to its favourite)",
+             "cooperative": "the cooperative game (two FURTHER agents reach the Pareto outcome)"}
+    undecided = []
+    for game, label in names.items():
+        if game in holds:
+            (undecided if holds[game] is None else ok if holds[game] else bad).append(label)
+    if "mp" in holds:
+        lengths = ", ".join(f"{k} {mp[k]['runs']} x {mp[k]['steps']:,}" for k in ("own", "peer", "original") if k in mp)
+        (ok if holds["mp"]["holds"] else bad).append(f"matching pennies (runs x steps: {lengths})")
+    for opp, v in holds.get("pd", {}).items():
+        (ok if v else bad).append(f"the prisoner's dilemma vs the {opp.replace('_', ' ')} learner")
+    return [f"Hold: {'; '.join(ok) or 'none'}.", "", f"Do not hold: {'; '.join(bad) or 'none'}.", ""] + \
+        ([f"Undecided (no run reached the original's length): {'; '.join(undecided)}.", ""] if undecided else []) + [
+            "The numbers behind each are in the verdicts above and the tables below; runs that stopped short of "
+            "their spec's length are labelled in progress and resume with `analysis/active_further.py run`."]
 
 
 # --- report ----------------------------------------------------------------------------------------------------------
@@ -740,7 +800,8 @@ def report(partial: bool) -> dict:
     (RESULTS / "active_further_summary.json").write_text(json.dumps(summary, indent=1))
     md = (TEMPLATE.replace("{budget}", "\n".join(budget_lines(partial))).replace("{verdicts}", "\n".join(vlines))
           .replace("{mp_table}", "\n".join(mp_lines)).replace("{pd_table}", "\n".join(pd_lines))
-          .replace("{bos_coop_table}", "\n".join(bc_lines)).replace("{speed}", "\n".join(speed_lines())))
+          .replace("{bos_coop_table}", "\n".join(bc_lines)).replace("{speed}", "\n".join(speed_lines()))
+          .replace("{closing}", "\n".join(closing_lines(holds, mp_verdict))))
     (RESULTS / "active_further.md").write_text(md)
     print(md)
     return summary
@@ -812,6 +873,10 @@ agent 1's latent.
 ## 4. Speed: batched runs vs one run per process
 
 {speed}
+
+## Closing note
+
+{closing}
 """
 
 
