@@ -467,7 +467,7 @@ def pd_figure(table: dict, path: Path) -> None:
         xs, ms, hs = [], [], []
         for j, opp in enumerate(opps):
             res = table[opp].get(key)
-            if res is None:
+            if res is None or "partial_step" in res:  # a row that stopped short has another late window
                 continue
             m, h, _ = mean_ci(np.asarray(res["late_average"])[0])
             xs.append(j + (k - len(PD_ROWS) / 2 + 0.5) * width)
@@ -479,7 +479,8 @@ def pd_figure(table: dict, path: Path) -> None:
     ax.set_xticks(range(len(opps)))
     ax.set_xticklabels([o.replace("_", " ") for o in opps])
     ax.set_ylabel("row player's reward per step, late window")
-    ax.set_title("Iterated prisoner's dilemma vs opponents that learn from samples (mean, 95% CI over runs)")
+    ax.set_title("Iterated prisoner's dilemma vs opponents that learn from samples (mean, 95% CI over runs; rows "
+                 "that stopped short are left out)", fontsize=10)
     ax.set_ylim(0, 4.4)
     ax.legend(fontsize=7, ncol=4, loc="upper center")
     fig.tight_layout()
@@ -717,6 +718,9 @@ def verdict_lines(mp: dict, pd: dict, bc: dict) -> tuple[list[str], dict]:
         for key, label in (("lola", "LOLA"), ("learner", "learner vs learner"), ("lili", "LILI"),
                            ("active_br", "the searched active best response"), ("defect", "always defect")):
             if key not in rows:
+                continue
+            if "partial_step" in rows[key]:  # its late window is not the others': no comparison
+                cmp.append(f"{label}: stopped at step {rows[key]['partial_step']:,}, not compared")
                 continue
             g = np.asarray(rows[key]["late_average"])[0]
             g = g[np.isfinite(g)]
