@@ -120,14 +120,17 @@ def check_in_range(x: Any, name: str, low: float | None = None, high: float | No
     """``x`` as a float within [low, high] (ends open when asked), else ArgumentError with the interval."""
     if isinstance(x, (bool, np.bool_)) or not isinstance(x, numbers.Real):
         raise ArgumentTypeError(f"{name} must be a real number, got {type(x).__name__}")
-    v = float(x)
+    try:
+        v = float(x)
+    except OverflowError:  # an int past the float range: infinite for the interval test below
+        v = float("inf") if x > 0 else float("-inf")
     lo_bad = low is not None and (v <= low if low_open else v < low)
     hi_bad = high is not None and (v >= high if high_open else v > high)
     if not np.isfinite(v) or lo_bad or hi_bad:
         lb = "(" if low_open else "["
         rb = ")" if high_open else "]"
         interval = f"{lb}{'-inf' if low is None else low}, {'inf' if high is None else high}{rb}"
-        raise ArgumentError(f"{name} must be in {interval}, got {x}")
+        raise ArgumentError(f"{name} must be in {interval}, got {show(x)}")
     return v
 
 

@@ -135,6 +135,8 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--quick", action="store_true", help="small budgets (a minute or two)")
     ap.add_argument("--figure", action="store_true", help="only redraw active_trajectories.png")
+    ap.add_argument("--compare", action="store_true",
+                    help="only redo the compare() tables (and the figure), keeping the report's earlier sections")
     args = ap.parse_args(argv)
     torch.set_num_threads(1)
     OUT.mkdir(parents=True, exist_ok=True)
@@ -156,6 +158,10 @@ def main(argv=None) -> int:
     seeds = range(2 if quick else 5)
     report = []
     t0 = time.perf_counter()
+    if args.compare and report_file.exists():
+        kept = report_file.read_text().split("\n```\n", 1)[0].rstrip("\n")
+        report.append(kept)
+        return compare_tables(report, flush, search, sim, quick, t0)
 
     rows, horizon, window = ipd_vs_naive(seeds, quick)
     report.append("## Iterated prisoner's dilemma vs a naive learner (row player's average reward; mutual defection = 1)\n")
@@ -182,6 +188,11 @@ def main(argv=None) -> int:
           f"{br.value:.3f} ± {br.stderr:.3f}\n\n" + md_table(["seed", "mean reward, final 1000 steps"],
                                                             [(s, f"{v:.3f}") for s, v in rows]))
 
+    return compare_tables(report, flush, search, sim, quick, t0)
+
+
+def compare_tables(report, flush, search, sim, quick, t0) -> int:
+    """``compare()`` on every 2x2 catalog game: Nash, active BRs, active equilibria and learners, labelled rows."""
     games = [e.name for e in list_games() if e.kind == "normal_form" and len(e.players) == 2]
     tables, payload, active = [], [], {}
     for k, name in enumerate(games):

@@ -26,6 +26,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from .._checks import as_float_array, check_choice, check_in_range, check_positive_int
+from .._warn import caller_stacklevel
 from ..errors import ArgumentError, ChainError, ConvergenceWarning
 from ..games.sparse_mdp import SparseMDP
 from ..games.stochastic import StochasticGame
@@ -169,7 +170,7 @@ def _policy_iteration(m: SparseMDP, tol: float, max_iter: int, warm_sweeps: int
         key = d.tobytes()
         if key in seen:  # round-off made improvement cycle: the policies on the cycle are equally good
             warnings.warn("policy iteration revisited a policy (round-off in nearly-tied or near-reducible "
-                          "policies); returning it", ConvergenceWarning, stacklevel=3)
+                          "policies); returning it", ConvergenceWarning, stacklevel=caller_stacklevel())
             return d, ev, it, False
         seen[key] = float(np.mean(ev.gain))
         gq = _backup(m, np.asarray(ev.gain))
@@ -214,7 +215,7 @@ def _relative_value_iteration(m: SparseMDP, tol: float, max_iter: int, tau: floa
         prev_diff = diff
         h = v - v[0]
     warnings.warn(f"relative value iteration stopped after max_iter={max_iter} backups with Bellman span {span:.3g} "
-                  f"> tol={tol:g}; the returned policy is the greedy one", ConvergenceWarning, stacklevel=3)
+                  f"> tol={tol:g}; the returned policy is the greedy one", ConvergenceWarning, stacklevel=caller_stacklevel())
     return np.argmax(q, axis=1), max_iter, False
 
 

@@ -28,6 +28,7 @@ import scipy.sparse.linalg as spla
 from scipy.stats import norm
 
 from .._checks import SeedLike, as_generator, check_choice, check_in_range, check_positive_int
+from .._warn import caller_stacklevel
 from ..errors import ArgumentError, ChainError, ConvergenceWarning
 from .chains import _reward_vector, _stationary_rows, _structure, as_chain, gain_bias, stationary_distribution
 
@@ -127,7 +128,7 @@ def mixing_time(P: Any, eps: float = 0.25, method: str = "tv", r: Any = None, *,
         t, worst, ok = _tv_sparse(M, pi, idx, eps, max_steps, block)
     if not ok:
         warnings.warn(f"TV distance still above eps={eps:g} after max_steps={max_steps}; returning a lower bound",
-                      ConvergenceWarning, stacklevel=2)
+                      ConvergenceWarning, stacklevel=caller_stacklevel())
     return MixingTime(int(t), "tv", eps, bool(all_starts), int(worst), ok)
 
 
@@ -215,7 +216,7 @@ def _return_mixing(M: sp.csr_matrix, r: np.ndarray, eps: float, max_steps: int) 
         if T >= max_steps:
             ok = False
             warnings.warn(f"return mixing time not certified after max_steps={max_steps}; returning a lower bound",
-                          ConvergenceWarning, stacklevel=3)
+                          ConvergenceWarning, stacklevel=caller_stacklevel())
             break
     return MixingTime(last_violation + 1, "return", eps, True, worst, ok)
 

@@ -46,6 +46,7 @@ import itertools
 import json
 import math
 import numbers
+import os
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -54,7 +55,8 @@ from typing import Any, Callable, Mapping, Sequence
 
 import numpy as np
 
-from ..errors import ExperimentError
+from .._checks import check_positive_int, show
+from ..errors import ArgumentTypeError, ExperimentError
 
 SPEC_KEYS = ("name", "function", "seeds", "params", "grid", "zip", "random", "retries", "num_cpus", "description",
              "keep_checkpoints")
@@ -79,7 +81,15 @@ def params_hash(params: Mapping[str, Any]) -> str:
 
 def trial_key(name: str, params: Mapping[str, Any], seed: int) -> str:
     """The stable key of a trial: ``"<name>/<params hash>/<seed>"``."""
-    return f"{name}/{params_hash(params)}/{int(seed)}"
+    if not isinstance(name, str):
+        raise ArgumentTypeError(f"name must be a str, got {show(name)}")
+    if not isinstance(params, Mapping):
+        raise ArgumentTypeError(f"params must be a mapping of parameter names to values, got {show(params)}")
+    try:
+        digest = params_hash(params)
+    except (TypeError, ValueError) as exc:
+        raise ExperimentError(f"params must be JSON-serialisable (finite numbers, str, lists, tables): {exc}") from None
+    return f"{name}/{digest}/{check_positive_int(seed, 'seed', minimum=0)}"
 
 
 def plain_value(value: Any, where: str, depth: int = 0) -> Any:
@@ -365,6 +375,8 @@ def load_spec(path: str | Path, *, max_trials: int = MAX_TRIALS) -> Experiment:
     -------
     Experiment
     """
+    if not isinstance(path, (str, os.PathLike)) or not str(path):
+        raise ArgumentTypeError(f"path (the spec file) must be a non-empty str or os.PathLike, got {show(path)}")
     path = Path(path)
     try:
         size = path.stat().st_size

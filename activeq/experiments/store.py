@@ -37,7 +37,8 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from ..errors import ExperimentError
+from .._checks import check_bool, check_in_range, show
+from ..errors import ArgumentTypeError, ExperimentError
 from .records import Results, TrialRecord
 from .spec import Experiment, Trial, canonical_json
 
@@ -85,8 +86,12 @@ class Store:
     """
 
     def __init__(self, path: str | os.PathLike[str], *, create: bool = True, timeout: float = 30.0) -> None:
+        if not isinstance(path, (str, os.PathLike)) or not str(path):
+            raise ArgumentTypeError(f"path (the store directory) must be a non-empty str or os.PathLike, "
+                                    f"got {show(path)}")
+        create = check_bool(create, "create")
         self.root = Path(path).absolute()
-        self.timeout = float(timeout)
+        self.timeout = check_in_range(timeout, "timeout", 0.0, None, low_open=True)
         if self.root.exists() and not self.root.is_dir():
             raise ExperimentError(f"store {self.root} must be a directory (it holds {DB_NAME}, metrics/ and "
                                   "checkpoints/), but it is a file")

@@ -24,6 +24,7 @@ from typing import Any
 
 from tqdm import tqdm  # the plain bar: tqdm.auto warns in Jupyter without ipywidgets
 
+from .._checks import check_bool, check_in_range
 from .executors import Executor, make_executor
 from .records import Results, RunReport
 from .spec import Experiment, load_spec
@@ -64,6 +65,9 @@ def run(experiment: Experiment | str | os.PathLike[str], store: Store | str | os
         One record per trial of the spec, in spec order; ``results.report`` says what this call did.
     """
     t0 = time.perf_counter()
+    progress = check_bool(progress, "progress")
+    rerun_failed = check_bool(rerun_failed, "rerun_failed")
+    lock_wait = check_in_range(lock_wait, "lock_wait", 0.0)
     if not isinstance(experiment, Experiment):
         experiment = load_spec(experiment)
     experiment.resolve()

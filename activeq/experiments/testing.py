@@ -33,8 +33,8 @@ from typing import Any
 import numpy as np
 from scipy import stats
 
-from .._checks import as_float_array, check_in_range, check_positive_int
-from ..errors import ArgumentError
+from .._checks import as_float_array, check_bool, check_in_range, check_positive_int, show
+from ..errors import ArgumentError, ArgumentTypeError
 
 CHECKS: list[dict[str, Any]] = []   # every assertion made in this process: {"check", "passed", "summary"}
 _KEEP = 10_000
@@ -171,6 +171,7 @@ def assert_mean_at_least(values: Any, bound: float, confidence: float = 0.95, *,
     """
     __tracebackhide__ = True   # pytest shows the caller's line, not this one
     bound = check_in_range(bound, "bound")
+    name = _check_label(name, "name")
     iv = mean_lower_bound(values, confidence, method=method, resamples=resamples, seed=seed)
     x, seeds = _values(values, "values")
     passed = iv.low >= bound
@@ -194,6 +195,12 @@ def fraction_pass_probability(k: int, n: int, p: float) -> float:
     """``P(Binomial(n, p) >= k)``: how often :func:`assert_fraction_at_least` passes when each seed succeeds with
     probability ``p``."""
     return float(stats.binom.sf(k - 1, n, p))
+
+
+def _check_label(x: Any, name: str) -> str:
+    if not isinstance(x, str):
+        raise ArgumentTypeError(f"{name} must be a str (a label for the report), got {show(x)}")
+    return x
 
 
 def assert_fraction_at_least(values: Any, threshold: float, k: int, n: int, *, below: bool = False,
@@ -224,6 +231,8 @@ def assert_fraction_at_least(values: Any, threshold: float, k: int, n: int, *, b
     if k > n:
         raise ArgumentError(f"k must be <= n ({n}), got {k}")
     threshold = check_in_range(threshold, "threshold")
+    below = check_bool(below, "below")
+    name = _check_label(name, "name")
     x, seeds = _values(values, "values")
     if x.size != n:
         raise ArgumentError(f"values must hold n={n} seeds' values, got {x.size}")
@@ -274,6 +283,11 @@ def assert_better(a: Any, b: Any, paired: bool = True, confidence: float = 0.95,
     __tracebackhide__ = True   # pytest shows the caller's line, not this one
     confidence, method, resamples = _check_common(confidence, method, resamples)
     margin = check_in_range(margin, "margin")
+    paired = check_bool(paired, "paired")
+    larger_is_better = check_bool(larger_is_better, "larger_is_better")
+    if isinstance(names, str) or not isinstance(names, Sequence) or len(names) != 2:
+        raise ArgumentTypeError(f"names must be a pair of labels (str, str), got {show(names)}")
+    names = (_check_label(names[0], "names[0]"), _check_label(names[1], "names[1]"))
     xa, seeds = _values(a, "a")
     xb, seeds_b = _values(b, "b")
     sign = 1.0 if larger_is_better else -1.0

@@ -40,6 +40,7 @@ import numpy as np
 from .._progress import progress_bar as tqdm  # never tqdm.auto: it warns at import in Jupyter
 
 from .._checks import SeedLike, as_float_array, as_generator, check_in_range, check_positive_int
+from .._warn import caller_stacklevel
 from ..errors import ArgumentTypeError, ConvergenceWarning, SolverError
 from ..games import NormalFormGame
 from . import _path_kernels as pk
@@ -210,12 +211,12 @@ def gnm_solve(game: NormalFormGame, *, perturbation: Any = None, end_lambda: flo
     if uncertified:
         warnings.warn(f"gnm: {len(uncertified)} crossing(s) of lambda=0 could not be certified "
                       f"(regrets {', '.join(f'{r:.3g}' for r in uncertified)} > {tol * scale:.3g}); left out",
-                      ConvergenceWarning, stacklevel=2)
+                      ConvergenceWarning, stacklevel=caller_stacklevel())
     if infos[-1]["status"] != pk.OK:
         why = "; ".join(f"{i['ray']} ray: {pk.STATUS_TEXT[i['status']]} at lambda={i['lambda_last']:.4g}"
                         for i in infos)
         warnings.warn(f"gnm: no path could be completed ({why}); returning the {len(found)} certified "
-                      f"equilibria found on the way", ConvergenceWarning, stacklevel=2)
+                      f"equilibria found on the way", ConvergenceWarning, stacklevel=caller_stacklevel())
     summary = {"path_complete": complete, "converged": True, "steps": sum(i["steps"] for i in infos),
                "kinks": sum(i["kinks"] for i in infos), "paths": len(infos),
                "bifurcations": sum(i["bifurcations"] for i in infos)}

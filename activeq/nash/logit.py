@@ -37,6 +37,7 @@ import numpy as np
 from .._progress import progress_bar as tqdm  # never tqdm.auto: it warns at import in Jupyter
 
 from .._checks import check_in_range, check_positive_int
+from .._warn import caller_stacklevel
 from ..errors import ArgumentTypeError, ConvergenceWarning, SolverError
 from ..games import NormalFormGame
 from . import _path_kernels as pk
@@ -327,5 +328,5 @@ def logit_solve(game: NormalFormGame, *, tol: float = 1e-9, max_lambda: float = 
     best_raw = min(best_raw, pk.max_regret(ml_orig.flat_u, ml_orig.sizes_arr, ml_orig.offsets, tr.sigma()))
     warnings.warn(f"logit: no equilibrium with regret <= {tol:g} (x payoff range) found on the logit branch "
                   f"({failure} at lambda={tr.x[-1] / tr.span:.4g}); best regret seen {best_raw:.3g}; returning "
-                  f"none (qre(game, lam) gives the QRE approximation)", ConvergenceWarning, stacklevel=2)
+                  f"none (qre(game, lam) gives the QRE approximation)", ConvergenceWarning, stacklevel=caller_stacklevel())
     return []

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.optimize import linprog
 
+from .._checks import as_float_array
 from ..errors import SolverError
 from ..games import NormalFormGame
 from ._dense_ipm import ipm_matrix_game
@@ -66,8 +67,8 @@ def solve_matrix_game(A: np.ndarray, engine: str = "auto") -> MatrixGameSolution
     MatrixGameSolution
         The value and a pair of optimal strategies.
     """
-    A = np.asarray(A, dtype=np.float64)
-    if A.ndim != 2 or A.size == 0 or not np.all(np.isfinite(A)):
+    A = as_float_array(A, "A", ndim=2, error=SolverError)
+    if A.size == 0:
         raise SolverError(f"A must be a finite non-empty matrix, got shape {A.shape}")
     if not isinstance(engine, str) or engine not in ("auto", "highs", "ipm"):
         raise SolverError(f"engine must be 'auto', 'highs' or 'ipm', got {engine!r}")

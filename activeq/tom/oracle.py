@@ -26,7 +26,7 @@ from typing import Any, Hashable
 
 import numpy as np
 
-from .._checks import check_positive_int
+from .._checks import check_bool, check_positive_int
 from ..errors import ArgumentTypeError, ProbeError
 from ..games import NormalFormGame
 from .partners.base import BoundPartner, FiniteAutomaton, bind_partner, check_two_player
@@ -263,6 +263,7 @@ def oracle(game: NormalFormGame, partner: Any, horizon: int = 100, *, gain: bool
     """
     game = check_two_player(game)
     T = check_horizon(horizon)
+    gain = check_bool(gain, "gain")
     bound = bind_partner(partner, game)
     U = _stage_rewards(game)
     if bound.finite:

@@ -36,13 +36,14 @@ import hashlib
 import json
 import os
 import threading
+from collections import abc
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
 import numpy as np
 
-from .._checks import check_positive_int
+from .._checks import check_positive_int, show
 from ..errors import ArgumentTypeError, BackendError, ProbeError
 from ..games import NormalFormGame
 from .agents.base import Episode, round_rng, stage_best_response
@@ -50,20 +51,33 @@ from .oracle import OracleResult, check_horizon, oracle
 from .partners.base import bind_partner, check_two_player
 from .results import ProbeResult, ProbeTable, Trajectory
 
+MAX_SEEDS = 100_000
+"""Most seeds one probe or sweep accepts (checked before any work)."""
+
 
 def _seeds(seeds: Any, seed: int) -> list[int]:
+    seed = check_positive_int(seed, "seed", minimum=0)
     if isinstance(seeds, (bool, np.bool_)):
         raise ArgumentTypeError("seeds must be an int count or a sequence of ints")
     if isinstance(seeds, (int, np.integer)):
         n = check_positive_int(seeds, "seeds")
-        return [int(seed) + k for k in range(n)]
-    try:
-        out = [int(s) for s in seeds]
-    except (TypeError, ValueError):
-        raise ArgumentTypeError(f"seeds must be an int count or a sequence of ints, got {seeds!r}") from None
-    if not out or any(s < 0 for s in out):
-        raise ProbeError(f"seeds must be non-empty and non-negative, got {out}")
+        if n > MAX_SEEDS:
+            raise ProbeError(f"seeds: at most {MAX_SEEDS} seeds, got {show(n)}")
+        return [seed + k for k in range(n)]
+    if isinstance(seeds, (str, bytes)) or not isinstance(seeds, (abc.Sequence, np.ndarray)):
+        raise ArgumentTypeError(f"seeds must be an int count or a sequence of ints, got {show(seeds)}")
+    if len(seeds) > MAX_SEEDS:
+        raise ProbeError(f"seeds: at most {MAX_SEEDS} seeds, got {len(seeds)}")
+    out = [check_positive_int(s, f"seeds[{k}]", minimum=0) for k, s in enumerate(seeds)]
+    if not out:
+        raise ProbeError("seeds must be non-empty")
     return out
+
+
+def _check_agent(agent: Any) -> None:
+    if not callable(getattr(agent, "start", None)):
+        raise ArgumentTypeError(f"agent must be an activeq.tom.agents agent (with .start()), "
+                                f"got {type(agent).__name__}")
 
 
 def _cell_key(game: NormalFormGame, partner_name: str, agent: Any, rounds: int) -> str:
@@ -106,6 +120,14 @@ def play(game: NormalFormGame, orc: OracleResult, agent: Any, seed: int, *,
     -------
     Trajectory
     """
+    game = check_two_player(game)
+    if not isinstance(orc, OracleResult):
+        raise ArgumentTypeError(f"orc must be the OracleResult of oracle(game, partner, rounds), got {show(orc)}")
+    _check_agent(agent)
+    seed = check_positive_int(seed, "seed", minimum=0)
+    if checkpoint is not None and not isinstance(checkpoint, (str, os.PathLike)):
+        raise ArgumentTypeError(f"checkpoint must be a path (or None), got {show(checkpoint)}")
+    checkpoint = None if checkpoint is None else Path(checkpoint)
     partner, T = orc.partner, orc.horizon
     U = np.asarray(game.payoff_matrix(0))
     player = agent.start(Episode(game, partner, T, seed, orc))
@@ -158,15 +180,18 @@ def play(game: NormalFormGame, orc: OracleResult, agent: Any, seed: int, *,
 def _jobs(cells: Sequence[tuple[NormalFormGame, Any, Any]], rounds: int, seeds: list[int],
           checkpoint: Any) -> tuple[list, list]:
     prepared = []
-    for game, partner, agent in cells:
+    for k, cell in enumerate(cells):
+        if isinstance(cell, (str, bytes)) or not isinstance(cell, (tuple, list)) or len(cell) != 3:
+            raise ArgumentTypeError(f"cells[{k}] must be a (game, partner, agent) triple, got {show(cell)}")
+        game, partner, agent = cell
         game = check_two_player(game)
-        if not callable(getattr(agent, "start", None)):
-            raise ArgumentTypeError(f"agent must be an activeq.tom.agents agent (with .start()), "
-                                    f"got {type(agent).__name__}")
+        _check_agent(agent)
         bound = bind_partner(partner, game)
         orc = oracle(game, bound, rounds)
         prepared.append((game, bound, agent, orc))
     jobs = []
+    if checkpoint is not None and not isinstance(checkpoint, (str, os.PathLike)):
+        raise ArgumentTypeError(f"checkpoint must be a directory path (or None), got {show(checkpoint)}")
     ck = Path(checkpoint) if checkpoint is not None else None
     if ck is not None:
         ck.mkdir(parents=True, exist_ok=True)
@@ -205,6 +230,8 @@ def sweep(cells: Iterable[tuple[NormalFormGame, Any, Any]], rounds: int = 100, s
     T = check_horizon(rounds, "rounds")
     seed_list = _seeds(seeds, seed)
     workers = check_positive_int(workers, "workers")
+    if isinstance(cells, (str, bytes)) or not isinstance(cells, abc.Iterable):
+        raise ArgumentTypeError(f"cells must be an iterable of (game, partner, agent) triples, got {show(cells)}")
     prepared, jobs = _jobs(list(cells), T, seed_list, checkpoint)
     out: dict[tuple[int, int], Trajectory] = {}
     bar = None

@@ -130,8 +130,9 @@ def test_rvi_max_iter_warns():
     T = rng.random((6, 2, 6))
     T /= T.sum(-1, keepdims=True)
     game = StochasticGame.mdp(rng.random((6, 2)), T)
-    with pytest.warns(ConvergenceWarning, match="max_iter"):
+    with pytest.warns(ConvergenceWarning, match="max_iter") as rec:
         sol = solve_average_reward(game, "relative_value_iteration", tol=1e-15, max_iter=3)
+    assert all(w.filename == __file__ for w in rec)  # the warning names this line, not activeq's
     assert not sol.converged
 
 

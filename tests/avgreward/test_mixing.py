@@ -8,7 +8,7 @@ import scipy.sparse as sp
 
 from activeq.avgreward.mixing import (estimate_mixing_time, mixing_time, sample_trajectories, spectral_gap,
                                       tv_distances)
-from activeq.errors import ArgumentError, ChainError
+from activeq.errors import ArgumentError, ChainError, ConvergenceWarning
 
 
 def lazy_cycle(n):
@@ -148,3 +148,11 @@ def test_bad_input():
         mixing_time(P, starts=[7])
     with pytest.raises(ChainError, match="row-stochastic"):
         mixing_time(np.array([[0.5, 0.4], [0.5, 0.5]]))
+
+
+def test_uncertified_mixing_time_warns_at_the_callers_line():
+    P = np.array([[0.999, 0.001], [0.001, 0.999]])
+    with pytest.warns(ConvergenceWarning, match="lower bound") as rec:
+        res = mixing_time(P, eps=1e-3, max_steps=5)
+    assert all(w.filename == __file__ for w in rec)  # the warning names this line, not activeq's
+    assert not res.converged

@@ -118,8 +118,9 @@ def test_shapley_rejects_general_sum_and_average_reward():
 
 
 def test_shapley_max_iter_warns_and_says_not_converged():
-    with pytest.warns(ConvergenceWarning):
+    with pytest.warns(ConvergenceWarning) as rec:
         res = shapley(big_match(discount=0.95), max_iter=3)
+    assert all(w.filename == __file__ for w in rec)  # the warning names this line, not activeq's
     assert not res.converged and res.error_bound > 1e-10 and res.iterations == 3
 
 

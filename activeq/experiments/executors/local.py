@@ -24,12 +24,17 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor
 from concurrent.futures import wait as wait_futures
 from concurrent.futures.process import BrokenProcessPool
 
+from ..._checks import show
 from ...errors import ExperimentError
 from ..spec import Experiment
 from ..trial import Outcome, TrialPayload, execute, provenance
 from . import Executor
 
 _PR_SET_PDEATHSIG = 1
+
+
+MAX_WORKERS = 1024
+"""Largest local pool accepted (a process each)."""
 
 
 def default_workers() -> int:
@@ -80,8 +85,8 @@ class LocalExecutor(Executor):
     def __init__(self, workers: int | None = None, *, start_method: str | None = None) -> None:
         if workers is None:
             workers = default_workers()
-        if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
-            raise ExperimentError(f"workers must be a positive integer, got {workers!r}")
+        if isinstance(workers, bool) or not isinstance(workers, int) or not 1 <= workers <= MAX_WORKERS:
+            raise ExperimentError(f"workers must be an integer in [1, {MAX_WORKERS}], got {show(workers)}")
         methods = multiprocessing.get_all_start_methods()
         if start_method is None:
             start_method = "fork" if sys.platform.startswith("linux") and "fork" in methods else "spawn"

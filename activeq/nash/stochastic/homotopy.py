@@ -59,7 +59,8 @@ import numpy as np
 import scipy.linalg
 from ..._progress import progress_bar as tqdm  # never tqdm.auto: it warns at import in Jupyter
 
-from ..._checks import SeedLike, as_generator, check_in_range, check_positive_int
+from ..._checks import SeedLike, as_generator, check_in_range, check_positive_int, show
+from ..._warn import caller_stacklevel
 from ...errors import ArgumentTypeError, ConvergenceWarning, SolverError
 from ...games import StochasticGame
 from .best_response import best_response, exploitability
@@ -465,8 +466,8 @@ def _stationary_once(sg: StochasticGame, method: str = "logit", *, tol: float = 
                progress: bool = False) -> StationaryEquilibrium:
     """One homotopy run of :func:`stationary` (no retry, no warning)."""
     sg = check_discounted(sg, "stationary")
-    if method not in METHODS:
-        raise SolverError(f"stationary: unknown method {method!r}; methods for stochastic games: {', '.join(METHODS)} "
+    if not (isinstance(method, str) and method in METHODS):
+        raise SolverError(f"stationary: unknown method {show(method)}; methods for stochastic games: {', '.join(METHODS)} "
                           f"(and shapley() for two-player zero-sum games)")
     tol = check_in_range(tol, "tol", 0.0, None, low_open=True)
     max_steps = check_positive_int(max_steps, "max_steps")
@@ -703,7 +704,7 @@ def stationary(sg: StochasticGame, method: str = "logit", *, tol: float = 1e-9, 
         warnings.warn(f"logit homotopy stopped ({eq.info['stopped']}) at lambda={eq.info['lambda_reached']:.4g} "
                       f"with certificate {eq.certificate:.3g} > {eq.info['target']:.3g}; returning the best profile "
                       f"found (converged=False: an approximation, not a certified equilibrium)",
-                      ConvergenceWarning, stacklevel=2)
+                      ConvergenceWarning, stacklevel=caller_stacklevel())
     return eq
 
 

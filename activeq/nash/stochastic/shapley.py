@@ -18,6 +18,7 @@ import numpy as np
 from ..._progress import progress_bar as tqdm  # never tqdm.auto: it warns at import in Jupyter
 
 from ..._checks import as_float_array, check_in_range, check_positive_int
+from ..._warn import caller_stacklevel
 from ...errors import ConvergenceWarning, SolverError
 from ...games import StochasticGame
 from .best_response import exploitability
@@ -110,7 +111,7 @@ def shapley(sg: StochasticGame, tol: float = 1e-10, max_iter: int = 100_000, *, 
     converged = bool(bound <= tol)
     if not converged:
         warnings.warn(f"shapley stopped after max_iter={max_iter} sweeps with error bound {bound:.3g} > tol={tol:g}",
-                      ConvergenceWarning, stacklevel=2)
+                      ConvergenceWarning, stacklevel=caller_stacklevel())
     strategies = (sol.x, sol.y)
     expl = exploitability(sg, strategies)
     for a in (V, sol.x, sol.y):

@@ -23,7 +23,7 @@ from typing import Any, Hashable, Protocol, Sequence, runtime_checkable
 
 import numpy as np
 
-from ..._checks import check_probability_vector
+from ..._checks import check_probability_vector, show
 from ...errors import ArgumentTypeError, ProbeError
 from ...games import NormalFormGame
 
@@ -42,9 +42,9 @@ def check_two_player(game: Any, name: str = "game") -> NormalFormGame:
 
 def _index(x: Any, name: str, size: int) -> int:
     if isinstance(x, (bool, np.bool_)) or not isinstance(x, numbers.Integral):
-        raise ArgumentTypeError(f"{name} must be an int, got {type(x).__name__} {x!r}")
+        raise ArgumentTypeError(f"{name} must be an int, got {type(x).__name__} {show(x)}")
     if not 0 <= int(x) < size:
-        raise ProbeError(f"{name} must be in [0, {size}), got {x}")
+        raise ProbeError(f"{name} must be in [0, {size}), got {show(x)}")
     return int(x)
 
 

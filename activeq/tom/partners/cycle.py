@@ -6,10 +6,12 @@ an empty sequence or an action the game's column player does not have.
 
 from __future__ import annotations
 
+from collections import abc
 from typing import Sequence
 
 import numpy as np
 
+from ..._checks import show
 from ...errors import ProbeError
 from ...games import NormalFormGame
 from .base import FiniteAutomaton, MAX_STATES, _index, check_two_player
@@ -25,11 +27,13 @@ class Cycle:
     """
 
     def __init__(self, sequence: Sequence[int]):
-        seq = list(sequence)
+        if isinstance(sequence, (str, bytes)) or not isinstance(sequence, (abc.Sequence, np.ndarray)):
+            raise ProbeError(f"sequence must be a sequence of partner action indices, got {show(sequence)}")
+        if len(sequence) > MAX_STATES:
+            raise ProbeError(f"sequence: a cycle of length {len(sequence)}; at most {MAX_STATES}")
+        seq = [_index(s, f"sequence[{k}]", MAX_STATES) for k, s in enumerate(sequence)]
         if not seq:
-            raise ProbeError("cycle needs a non-empty sequence of partner actions")
-        if len(seq) > MAX_STATES:
-            raise ProbeError(f"cycle of length {len(seq)}; at most {MAX_STATES}")
+            raise ProbeError("sequence: a cycle needs a non-empty sequence of partner actions")
         self.sequence = seq
         self.name = "cycle:" + ",".join(str(s) for s in seq)
 

@@ -28,7 +28,7 @@ def parse_partner(spec: str) -> Any:
     from . import cycle, fictitious_play, mixed, q_learner, single_action, tit_for_tat
 
     if not isinstance(spec, str) or not spec.strip():
-        raise ProbeError(f"partner spec must be a non-empty string ({FORMS}), got {spec!r}")
+        raise ProbeError(f"spec: partner spec must be a non-empty string ({FORMS}), got {spec!r}")
     kind, _, arg = spec.strip().partition(":")
     try:
         if kind == "single":
@@ -46,5 +46,5 @@ def parse_partner(spec: str) -> Any:
     except ValueError as exc:
         if isinstance(exc, ProbeError):
             raise
-        raise ProbeError(f"partner spec {spec!r} is malformed ({exc}); forms: {FORMS}") from None
-    raise ProbeError(f"unknown partner {spec!r}; forms: {FORMS}")
+        raise ProbeError(f"spec: partner spec {spec!r} is malformed ({exc}); forms: {FORMS}") from None
+    raise ProbeError(f"spec: unknown partner {spec!r}; forms: {FORMS}")
