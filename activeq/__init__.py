@@ -2,9 +2,10 @@
 
 Active equilibria (``activeq.active``), Nash and correlated equilibria of matrix and stochastic games
 (``activeq.nash``), average-reward learning under long mixing times (``activeq.avgreward``), on a common game model
-(``activeq.games``) with figures in ``activeq.plot``. Realtime asynchronous inference and LLM theory-of-mind probes
-are the design's other shared modules (``activeq.realtime``, ``activeq.tom``); the API reference of the
-documentation lists the subpackages this version ships. See README.md for a tour.
+(``activeq.games``) with figures in ``activeq.plot``; realtime asynchronous inference (``activeq.realtime``: clocks,
+staggered inference workers, inaction/delay regret, delay-aware pipelined networks) and LLM theory-of-mind probes
+(``activeq.tom``) build on them, and ``activeq.experiments`` runs all of them as resumable sweeps. See README.md for
+a tour.
 """
 
 from . import errors

@@ -64,6 +64,30 @@ class ConvergenceWarning(ActiveqWarning):
     """An iterative method stopped before reaching its tolerance; its result carries the certificate."""
 
 
+class RealtimeError(ActiveqError, ValueError):
+    """A realtime environment, schedule or runtime got a bad argument (tau, workers, default action, spaces)."""
+
+
+class RealtimeRunError(ActiveqError, RuntimeError):
+    """A realtime run stopped because a part of it failed (the wrapped env raised, a process crashed or hung).
+
+    ``step`` is the env step at which it stopped (None if unknown); ``rollout`` keeps what ran up to there.
+    """
+
+    def __init__(self, message: str, step: int | None = None, rollout: object | None = None):
+        super().__init__(message)
+        self.step = step
+        self.rollout = rollout
+
+
+class RealtimeWorkerError(RealtimeRunError):
+    """A process of the wall-clock runtime crashed; ``worker`` names it and ``traceback`` holds its traceback."""
+
+    def __init__(self, message: str, worker: str = "", traceback: str = "", step: int | None = None,
+                 rollout: object | None = None):
+        super().__init__(message, step=step, rollout=rollout)
+        self.worker = worker
+        self.traceback = traceback
 class ProbeError(ActiveqError, ValueError):
     """A theory-of-mind probe (partner, agent, prompt style, horizon) is misconfigured (``activeq.tom``)."""
 

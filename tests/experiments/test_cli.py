@@ -63,7 +63,7 @@ def test_one_progress_bar_unless_quiet(tmp_path, spec, capsys):
     (["results", "nope", "--store", "{tmp}/missing"], "no results store at"),
     (["status", "--store", "{tmp}/missing"], "no results store at"),
     (["run", "{tmp}/none.toml", "--store", "{tmp}/st"], "cannot read"),
-    (["run", "{spec}", "--store", "{tmp}/st", "--workers", "0"], "workers must be a positive integer"),
+    (["run", "{spec}", "--store", "{tmp}/st", "--workers", "0"], "workers must be an integer in [1, "),
 ])
 def test_errors_print_one_line_and_exit_2(tmp_path, spec, capsys, args, match):
     args = [a.format(tmp=tmp_path, spec=spec) for a in args]

@@ -8,7 +8,7 @@ import warnings
 import numpy as np
 import pygambit as gbt
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from activeq.errors import ArgumentError, ArgumentTypeError, ConvergenceWarning, SolverError
@@ -86,14 +86,22 @@ def test_gnm_on_degenerate_integer_games_returns_only_certified_equilibria(seed)
 @settings(max_examples=10, deadline=None)
 @given(seed=st.integers(0, 2**31 - 1), shape=st.sampled_from([(2, 2, 2), (3, 2, 2), (3, 3, 3), (2, 3, 2, 2)]),
        integer=st.booleans())
+@example(seed=1984417, shape=(3, 3, 3), integer=True)
 def test_gnm_property_nonempty_and_certified(seed, shape, integer):
     game = integer_game(seed, shape) if integer else random_game(seed, shape)
     with warnings.catch_warnings():
-        warnings.simplefilter("error", ConvergenceWarning)  # a path is always completed on some ray here
+        if integer:
+            # degenerate payoffs: every ray may meet a face where several supports change at once, so the path can
+            # stay incomplete (analysis/results/nash_npayer_failures.md: 10/50 3-player and 26/50 4-player integer
+            # games); what must hold is that certified equilibria come back
+            warnings.simplefilter("ignore", ConvergenceWarning)
+        else:
+            warnings.simplefilter("error", ConvergenceWarning)  # generic payoffs: a path is always completed
         eqs = gnm_solve(game)
     assert eqs
     for e in eqs:
         assert e.method == "gnm" and is_nash(game, e.strategies, tol=1e-9)
+
 
 
 def test_gnm_is_reproducible_and_seeded():

@@ -19,8 +19,8 @@ def test_default_is_one_worker_per_core():
     assert LocalExecutor().workers == default_workers() == len(os.sched_getaffinity(0))
 
 
-@pytest.mark.parametrize("kw, match", [({"workers": 0}, "workers must be a positive integer"),
-                                       ({"workers": 1.5}, "workers must be a positive integer"),
+@pytest.mark.parametrize("kw, match", [({"workers": 0}, r"workers must be an integer in \[1, "),
+                                       ({"workers": 1.5}, r"workers must be an integer in \[1, "),
                                        ({"address": "127.0.0.1:1"}, "address is a Ray option"),
                                        ({"start_method": "teleport"}, "start_method must be one of")])
 def test_bad_local_options(kw, match):
