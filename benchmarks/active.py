@@ -70,7 +70,7 @@ def one_seed_loop(steps: int, warm: int, seed: int, segments: int) -> list[float
 
 def batched(num_seeds: int, steps: int, warm: int, seed: int, segments: int) -> list[float]:
     """Seed-steps/s of the batched runner (``num_seeds`` seeds per step) over timed segments after warm-up."""
-    from activeq.active.further.reproductions import bos_vs_q_persona
+    from activeq.active.further.matches import bos_vs_q_persona
 
     match = bos_vs_q_persona(num_seeds, seed=seed)
     match.run(warm, progress=False)
@@ -85,7 +85,7 @@ def batched(num_seeds: int, steps: int, warm: int, seed: int, segments: int) -> 
 
 
 def full_experiment(num_seeds: int, steps: int, seed: int) -> tuple[float, float, np.ndarray]:
-    from activeq.active.further.reproductions import bos_vs_q_persona
+    from activeq.active.further.matches import bos_vs_q_persona
 
     match = bos_vs_q_persona(num_seeds, seed=seed)
     c0, w0 = time.process_time(), time.perf_counter()

@@ -8,6 +8,7 @@ import torch
 
 from activeq.active import (LOLA, ActiveMarkovGame, FixedPolicy, Learner, NaiveLearner, QPersona,
                             SampledNaiveLearner, TitForTat, Transition, WindowedFictitiousPlay, WinStayLoseShift)
+from activeq.active.learners import ReinforcePeer, StateQPersona
 from activeq.active.learners._tabular import game_tensors, policy_gradient
 from activeq.errors import ArgumentTypeError, DivergenceError, LearnerError
 
@@ -209,3 +210,105 @@ def test_diverging_learning_rate_raises_with_the_step():
             expected = t
             break
     assert expected is not None and info.value.step == expected
+
+
+# --- the learners of FURTHER's prisoner's dilemma runs ----------------------------------------------------------
+def test_state_q_persona_hand_computed_update_per_state():
+    g = iterated("prisoners_dilemma")  # state 0 = start, then 1 + flat joint action
+    q = StateQPersona().bind(g, 1)
+    p = q.init(torch.Generator(), 1)
+    assert p.shape == (1, 5, 2) and p[0, 3].tolist() == [10.0, 20.0]
+    np.testing.assert_allclose(q.all_policies(p)[0].numpy(), [[0.025, 0.975]] * 5)
+    r = float(g.rewards[0, 1, 0, 0])  # column cooperates against cooperation at the start
+    p = q.update(p, tr(g, 0, (0, 0)))  # lr 1: Q(0, C) <- r + 0.9 max Q(s' = CC)
+    np.testing.assert_allclose(p[0].numpy(), [[r + 18.0, 20.0]] + [[10.0, 20.0]] * 4)
+    assert q.policy(p, torch.tensor([0])).tolist() != q.policy(p, torch.tensor([1])).tolist() or r + 18 == 20
+    assert StateQPersona(initial_q=np.zeros((5, 2))).bind(g, 0).init(torch.Generator(), 3).shape == (3, 5, 2)
+    with pytest.raises(LearnerError, match="initial_q"):
+        StateQPersona(initial_q=np.zeros((4, 2))).bind(g, 0)
+
+
+def _episodes(g, opp, pi, chains, n, L, rng):
+    """``chains`` x ``n`` episodes of ``L`` steps from the start state: column plays ``pi`` (B, S, 2), row ``opp``."""
+    S = g.num_states
+    s = np.zeros((chains, n), dtype=int)
+    states, acts, rews = (np.zeros((chains, n, L), dtype=int), np.zeros((chains, n, L), dtype=int),
+                          np.zeros((chains, n, L)))
+    nxt = g.transitions.argmax(-1)
+    for t in range(L):
+        a0 = (rng.random((chains, n)) > opp[s, 0]).astype(int)
+        p1 = pi[np.arange(chains)[:, None], s]
+        a1 = (rng.random((chains, n)) > p1[..., 0]).astype(int)
+        states[..., t], acts[..., t], rews[..., t] = s, a1, g.rewards[s, 1, a0, a1]
+        s = nxt[s, a0, a1]
+    assert S == 5
+    return states.reshape(chains, -1), acts.reshape(chains, -1), rews.reshape(chains, -1)
+
+
+def _finite_horizon_value(g, opp, pi, L, discount):
+    """E[sum_{t<L} discount^t r_t] of the column player from the start state, by backward recursion (numpy)."""
+    V = np.zeros(g.num_states)
+    for _ in range(L):
+        V = np.einsum("sa,sb,sab->s", opp, pi, g.rewards[:, 1] + discount * g.transitions @ V)
+    return V[0]
+
+
+def test_reinforce_peer_gradient_is_unbiased_for_the_episodic_value():
+    """The mean REINFORCE step over many batches equals the exact gradient of E[sum_t gamma^t r_t] over an episode
+    from the start state (finite differences of a numpy backward recursion), within 4 standard errors, with and
+    without the linear baseline; the baseline lowers the spread."""
+    g = iterated("prisoners_dilemma")
+    rng = np.random.default_rng(0)
+    opp = rng.dirichlet([1, 1], size=5)
+    th = np.log(rng.dirichlet([2, 2], size=5))
+    L, n, chains = 8, 256, 64
+    pi = np.broadcast_to(softmax(th), (chains, 5, 2))
+    s, a, r = (torch.as_tensor(x) for x in _episodes(g, opp, pi, chains, n, L, rng))
+    exact = np.zeros_like(th)
+    h = 1e-6
+    for idx in np.ndindex(th.shape):
+        e = np.zeros_like(th)
+        e[idx] = h
+        exact[idx] = (_finite_horizon_value(g, opp, softmax(th + e), L, 0.9)
+                      - _finite_horizon_value(g, opp, softmax(th - e), L, 0.9)) / (2 * h)
+    spread = {}
+    for baseline in ("none", "linear"):
+        peer = ReinforcePeer(th, episodes=n, episode_length=L, discount=0.9, baseline=baseline).bind(g, 1)
+        est = peer.gradient(torch.as_tensor(th)[None].expand(chains, 5, 2), s, a, r).numpy()
+        mean, se = est.mean(0), est.std(0, ddof=1) / np.sqrt(chains)
+        assert np.all(np.abs(mean - exact) <= 4 * se), (baseline, mean, exact, se)
+        spread[baseline] = se.max()
+    assert spread["linear"] < 0.8 * spread["none"]
+    assert np.abs(exact).max() > 5 * spread["linear"]  # the check has the power to see a wrong gradient
+
+
+def test_reinforce_peer_update_schedule_personas_and_stop():
+    g = iterated("prisoners_dilemma")
+    peer = ReinforcePeer("cooperative", episodes=2, episode_length=3, updates=2)
+    amg = ActiveMarkovGame(g, [FixedPolicy([0.5, 0.5]), peer])
+    js, gen = amg.init(400, 0)
+    p0 = peer.bind(g, 1).all_policies(js.params[1])[..., 0]
+    assert (p0 >= 0.5).all() and (p0 <= 1.0).all() and p0.std() > 0.1  # U[0.5, 1] per state and chain
+    d = ReinforcePeer("defective").bind(g, 1)
+    assert (d.all_policies(d.init(gen, 50))[..., 0] <= 0.5).all()
+    logits = [js.params[1]["logits"].clone()]
+    for t in range(20):
+        js, _, _ = amg.step(js, gen)
+        logits.append(js.params[1]["logits"].clone())
+    changed = [t for t in range(1, 21) if not torch.equal(logits[t], logits[t - 1])]
+    assert changed == [6, 12]  # after 2 x 3 samples, twice, then frozen
+    assert bool(amg.learners[1].learning_done(js.params[1]).all())
+    late = ReinforcePeer("uniform", episodes=1, episode_length=4, updates=None).bind(g, 1)
+    p = late.init(gen, 1)
+    p = late.update(p, tr(g, 0, (0, 0)))  # step 0 would start an episode...
+    p = late.update(p, Transition(torch.tensor([1]), torch.tensor([[0, 0]]), torch.zeros(1, 2, dtype=D),
+                                  torch.tensor([1]), step=5))
+    assert p["pos"].tolist() == [2]
+    waiting = late.init(gen, 1)
+    waiting = late.update(waiting, Transition(torch.tensor([1]), torch.tensor([[0, 0]]), torch.zeros(1, 2, dtype=D),
+                                              torch.tensor([1]), step=5))
+    assert waiting["pos"].tolist() == [-1]  # ...but mid-episode it waits for the next episode start
+    with pytest.raises(ValueError, match="persona"):
+        ReinforcePeer("friendly")
+    with pytest.raises(LearnerError, match="persona logits"):
+        ReinforcePeer(np.zeros(3)).bind(g, 1)

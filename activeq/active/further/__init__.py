@@ -5,7 +5,9 @@
 - :class:`LiliAgent`: the same with a discounted target r + gamma V(s', z').
 - :class:`Match`: batched training loop against each other or ``activeq.active`` learners, with checkpoint/resume.
 - :class:`EnvPlayer` / :func:`play`: either agent acting in a PettingZoo ``ParallelEnv`` (``act`` / ``observe``).
-- ``reproductions``: the original experiments as ready-made matches; ``reference``: a one-seed implementation.
+- ``matches``: the original experiments (and the prisoner's dilemma vs sample learners) as ready-made matches;
+  ``reproductions``: the same as trial functions for ``activeq.experiments``; ``reference``: a one-seed
+  implementation.
 """
 
 from .agent import PRESETS, FurtherAgent, FurtherConfig, LiliAgent

@@ -9,23 +9,21 @@ a per-seed Adam would. Gradient-norm clipping is done per seed (the norm is take
 from __future__ import annotations
 
 import math
-import warnings
 from typing import Iterable, Sequence
 
 import torch
 
 
-# Per-layer gradients are strided views into the flat gradient buffer (on purpose, see BatchedMLP).
-warnings.filterwarnings("ignore", message="grad and param do not obey the gradient layout contract")
-
-
 class BatchedMLP(torch.nn.Module):
     """``copies`` independent ReLU MLPs ``in -> hidden -> hidden -> out`` evaluated with batched matmuls.
 
-    All weights of one copy live in one row of a flat ``(copies, P)`` tensor ``self.flat`` (a leaf Parameter whose
-    ``.grad`` is preallocated); the per-layer weight/bias Parameters are views into it whose gradients are views
-    into ``flat.grad``. Autograd accumulates into those views in place, so the optimizer, per-seed gradient clipping,
-    zeroing and Polyak averaging each touch one tensor per network instead of one per layer.
+    All weights live in one 1-D leaf Parameter ``self.flat`` whose ``.grad`` is preallocated, laid out layer by layer
+    and, inside a layer, copy by copy: ``[W_1 of every copy, b_1 of every copy, W_2 ..., b_3 ...]``. Each per-layer
+    weight ``(copies, in, out)`` and bias ``(copies, 1, out)`` is then a *contiguous* view into ``flat`` and its
+    gradient the matching contiguous view into ``flat.grad``, so autograd accumulates into them in place (the layout
+    contract holds; no copies, no warning) and the optimizer, zeroing and Polyak averaging each touch one tensor per
+    network instead of one per layer. :attr:`grad_blocks` gives the per-copy gradient of each layer as ``(copies, n)``
+    views for per-seed clipping.
     Weights use Xavier-normal initialisation and zero biases (as in the original FURTHER networks).
     ``forward(x)`` takes ``x`` of shape ``(copies, N, in)`` and returns ``(copies, N, out)``.
     """
@@ -36,26 +34,29 @@ class BatchedMLP(torch.nn.Module):
         self.copies = c = int(copies)
         self.sizes = tuple(int(s) for s in sizes)
         pairs = list(zip(self.sizes[:-1], self.sizes[1:]))
-        total = sum(i * o + o for i, o in pairs)
-        flat = torch.zeros(c, total)
-        grad = torch.zeros(c, total)
+        total = c * sum(i * o + o for i, o in pairs)
+        flat = torch.zeros(total)
+        grad = torch.zeros(total)
         self.flat = torch.nn.Parameter(flat)
         self.flat.grad = grad
         self.weights = torch.nn.ParameterList()
         self.biases = torch.nn.ParameterList()
+        self.grad_blocks: list[torch.Tensor] = []
         off = 0
         for fan_in, fan_out in pairs:
             std = math.sqrt(2.0 / (fan_in + fan_out))
             n = fan_in * fan_out
             if init:
                 with torch.no_grad():
-                    flat[:, off:off + n] = torch.randn(c, n, generator=generator) * std
-            w = torch.nn.Parameter(flat[:, off:off + n].view(c, fan_in, fan_out))
-            w.grad = grad[:, off:off + n].view(c, fan_in, fan_out)
-            off += n
-            b = torch.nn.Parameter(flat[:, off:off + fan_out].view(c, 1, fan_out))
-            b.grad = grad[:, off:off + fan_out].view(c, 1, fan_out)
-            off += fan_out
+                    flat[off:off + c * n].view(c, n).copy_(torch.randn(c, n, generator=generator) * std)
+            w = torch.nn.Parameter(flat[off:off + c * n].view(c, fan_in, fan_out))
+            w.grad = grad[off:off + c * n].view(c, fan_in, fan_out)
+            self.grad_blocks.append(grad[off:off + c * n].view(c, n))
+            off += c * n
+            b = torch.nn.Parameter(flat[off:off + c * fan_out].view(c, 1, fan_out))
+            b.grad = grad[off:off + c * fan_out].view(c, 1, fan_out)
+            self.grad_blocks.append(grad[off:off + c * fan_out].view(c, fan_out))
+            off += c * fan_out
             self.weights.append(w)
             self.biases.append(b)
         self._layers = [(w, b) for w, b in zip(self.weights, self.biases)]
@@ -70,16 +71,16 @@ class BatchedMLP(torch.nn.Module):
 
 
 def per_seed_clip_(groups: Iterable[tuple[Sequence[torch.Tensor], int]], max_norm: float, seeds: int) -> None:
-    """Scale each seed's gradient so its L2 norm over a group of tensors is at most ``max_norm``.
+    """Scale each seed's gradient so its L2 norm over a group of gradient blocks is at most ``max_norm``.
 
-    ``groups`` holds ``(tensors, copies_per_seed)``: flat parameters whose leading dimension is ``copies * seeds``
-    with the copies of one seed ``seeds`` apart (twin critics stack critic 1's seeds, then critic 2's), clipped
-    jointly as the original clips each optimizer group.
+    ``groups`` holds ``(blocks, copies_per_seed)``: gradient views of shape ``(copies * seeds, n)`` (see
+    :attr:`BatchedMLP.grad_blocks`) with the copies of one seed ``seeds`` apart (twin critics stack critic 1's seeds,
+    then critic 2's), clipped jointly as the original clips each optimizer group.
     """
     if not math.isfinite(max_norm):
         return
-    for params, copies in groups:
-        grads = [p.grad.view(copies, seeds, -1) for p in params]
+    for blocks, copies in groups:
+        grads = [g.view(copies, seeds, -1) for g in blocks]
         sq = grads[0].square().sum(dim=(0, 2))
         for g in grads[1:]:
             sq = sq + g.square().sum(dim=(0, 2))

@@ -15,11 +15,14 @@ from typing import Any
 import numpy as np
 import torch
 
-from ..._checks import SeedLike, as_generator, check_in_range, check_positive_int
+from ..._checks import SeedLike, as_generator, check_choice, check_in_range, check_positive_int
 from ...errors import ArgumentError, LearnerError
 from ._batched import make_adam, per_seed_clip_
 from .inference import FeatureLayout, LatentInference
 from .sac import SoftActorCritic
+
+
+LATENT_SOURCES = ("own", "peer")
 
 
 @dataclass(frozen=True)
@@ -28,6 +31,12 @@ class FurtherConfig:
 
     ``window`` is the original ``batch_size``: the warm-up length (no updates before it) and the number of recent
     transitions the inference loss is computed on. ``discount`` is used by LILI only.
+
+    ``latent_source`` says which previous latent the encoder reads to make the latent the agent *acts* with next:
+    ``"own"`` (the method as written: z' ~ q(z' | z_own, s, a, r, s')) or ``"peer"``, the wiring of the original
+    trainer, where a misspelled loop variable makes every agent encode from agent 1's previous latent (zeros when the
+    other agent has none, e.g. the Q persona). Training is the same in both: the buffer, critic and inference use the
+    agent's own latents. In the original, agent 0 runs ``"peer"`` and agent 1 ``"own"`` (its own latent *is* agent 1's).
     """
 
     actor_lr: float = 5e-4
@@ -42,8 +51,10 @@ class FurtherConfig:
     window: int = 256
     max_grad_norm: float = 1000.0
     discount: float = 0.99
+    latent_source: str = "own"
 
     def __post_init__(self) -> None:
+        check_choice(self.latent_source, "latent_source", LATENT_SOURCES)
         for name in ("actor_lr", "critic_lr", "gain_lr", "inference_lr", "max_grad_norm"):
             check_in_range(getattr(self, name), name, 0.0, None, low_open=True)
         for name in ("entropy_weight", "kl_weight"):
@@ -121,7 +132,11 @@ class FurtherAgent:
         if self.sac.gain is not None:
             groups.append({"params": [self.sac.gain], "lr": cfg.gain_lr})
         self.optimizer = make_adam(groups)
-        self._clip_groups = [(g["params"], 2 if k == 1 else 1) for k, g in enumerate(groups)]
+        blocks = [self.sac.actor.grad_blocks, self.sac.critics.grad_blocks,
+                  self.inference.encoder.grad_blocks + self.inference.decoder.grad_blocks]
+        if self.sac.gain is not None:
+            blocks.append([self.sac.gain.grad.view(B, 1)])
+        self._clip_groups = [(b, 2 if k == 1 else 1) for k, b in enumerate(blocks)]
         self._grads = [p.grad for g in groups for p in g["params"]]
         W = cfg.window
         self._eye_s = torch.eye(S)
@@ -156,8 +171,12 @@ class FurtherAgent:
 
     # --- learning -------------------------------------------------------------------------------
     def observe(self, state: torch.Tensor, actions: torch.Tensor, reward: torch.Tensor,
-                next_state: torch.Tensor) -> None:
-        """Store one transition per seed, infer the next latent and (after warm-up) update every seed once."""
+                next_state: torch.Tensor, peer_latent: torch.Tensor | None = None) -> None:
+        """Store one transition per seed, infer the next latent and (after warm-up) update every seed once.
+
+        ``peer_latent`` ``(B, latent)``: the latent the other agent acted with at this step, read only when
+        ``config.latent_source == "peer"`` (None: zeros, as the original gives an agent without a latent).
+        """
         cfg, lay = self.config, self.layout
         row = torch.cat([self.z, self._eye_s[state], self._eye_a[0][actions[:, 0]], self._eye_a[1][actions[:, 1]],
                          reward.to(self.z.dtype).unsqueeze(-1), self._eye_s[next_state]], dim=-1)
@@ -169,7 +188,18 @@ class FurtherAgent:
         row = row.unsqueeze(1)
         with torch.no_grad():
             mu, logvar = self.inference.posterior(row)
-            z_next = self.inference.sample(mu, logvar, self.generator)
+            if cfg.latent_source == "peer":
+                acting = row.clone()
+                if peer_latent is None:
+                    acting[..., :cfg.latent] = 0.0
+                else:
+                    if tuple(peer_latent.shape) != (self.num_seeds, cfg.latent):
+                        raise ArgumentError(f"peer_latent must have shape ({self.num_seeds}, {cfg.latent}), "
+                                            f"got {tuple(peer_latent.shape)}")
+                    acting[:, 0, :cfg.latent] = peer_latent
+                z_next = self.inference.sample(*self.inference.posterior(acting), self.generator)
+            else:
+                z_next = self.inference.sample(mu, logvar, self.generator)
         if self.steps < W:
             if self.sac.gain is not None:  # original: start the gain at the largest reward seen during warm-up
                 with torch.no_grad():

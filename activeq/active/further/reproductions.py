@@ -1,116 +1,294 @@
-"""The original FURTHER experiments as ready-made batched matches (used by tests, analysis and benchmarks).
+"""FURTHER's experiments as trial functions for :mod:`activeq.experiments` (``trial(seed, **params) -> dict``).
 
-Each builder returns a :class:`~activeq.active.further.runner.Match` for ``num_seeds`` independent seeds; call
-``.run(steps)``. Defaults are the original settings; the CI-sized tests and full-scale analysis pass ``steps``.
+Kim et al., "Influencing Long-Term Behavior in Multiagent Reinforcement Learning", NeurIPS 2022. Each trial plays one
+*group* of ``num_seeds`` independent runs at once: the agents are batched over seeds, which costs far less per run
+than one seed per process (see ``analysis/results/active_further.md`` for the measured ratio). Run ``b`` of the
+trial with seed ``s`` is the ``b``-th member of the group built from seed ``s`` (a group of 20 is not 20 groups of 1:
+the members draw from one generator). A spec sets ``seeds = [0]`` and ``num_seeds = 20`` for 20 runs in one trial,
+or ``seeds = 20`` and ``num_seeds = 1`` for one run per trial.
 
-Q-persona step size: the original updates its persona by SGD with learning rate 0.5 on the *mean squared* TD error,
-whose gradient is 2 (Q(a) - y), so each update moves Q(a) all the way to y = r + 0.9 max Q (a step size of 1.0 in
-``QPersona``'s convention Q(a) += lr (y - Q(a))). ``q_lr=1.0`` reproduces the original; ``q_lr=0.5`` is the
-literal reading of "lr 0.5".
+A trial given a ``context`` (by :func:`activeq.experiments.run`, used by duck typing: this module does not import
+the experiments layer) checkpoints its match into ``context.checkpoint_dir`` every ``checkpoint_every`` steps and
+resumes from there after an interruption, and writes each player's per-episode average reward as the metric series
+``"episodes"`` (columns ``step``, ``p0_s<b>``, ``p1_s<b>``). The result is a dict of per-run numbers (see
+:func:`summarize`), the same with or without a context.
+
+- :func:`bos_vs_q_persona`, :func:`cooperative_further_vs_further`, :func:`matching_pennies_further_vs_lili`: the
+  original's three games (``latent_source="peer"`` reproduces the original trainer's latent wiring);
+- :func:`pd_vs_learner`: FURTHER or LILI against a prisoner's-dilemma opponent that learns from samples;
+- :func:`pd_baseline`: the same opponents against LOLA, against themselves, against a searched active best response
+  or against always-defect, over the same window, on the same protocol (episodes restart every ``episode_length``).
+
+Raises :class:`activeq.errors.ArgumentError` for bad arguments (from the builders and checks).
 """
 
 from __future__ import annotations
 
-from typing import Callable
+import shutil
+import time
+from pathlib import Path
+from typing import Any
 
-from ..._checks import SeedLike, as_generator
-from ...games import NormalFormGame
-from ..learners import NaiveLearner, QPersona
-from .agent import FurtherAgent, FurtherConfig, LiliAgent
-from .runner import Match
+import numpy as np
+from ..._checks import as_generator, check_choice, check_positive_int
+from ...errors import ArgumentError
+from . import matches
+from .agent import FurtherConfig
+from .runner import Match, MatchResult
 
-
-def bach_or_stravinsky() -> NormalFormGame:
-    return NormalFormGame.bimatrix([[2, 0], [0, 1]], [[1, 0], [0, 2]], name="bach_or_stravinsky",
-                                   action_names=[["bach", "stravinsky"], ["bach", "stravinsky"]])
-
-
-def cooperative() -> NormalFormGame:
-    return NormalFormGame.bimatrix([[4, 0], [0, 8]], [[4, 0], [0, 8]], name="cooperative")
+PD_ROWS = ("lola", "learner", "active_br", "defect")
 
 
-def matching_pennies() -> NormalFormGame:
-    return NormalFormGame.zero_sum([[1, -1], [-1, 1]], name="matching_pennies")
+def summarize(res: MatchResult, late: int) -> dict[str, Any]:
+    """Per-run numbers of a finished match (lists over runs; player 0 is FURTHER/LILI's seat).
 
+    Parameters
+    ----------
+    res : MatchResult
+        The match's rewards.
+    late : int
+        Length of the late window (the final ``late`` steps).
 
-def prisoners_dilemma() -> NormalFormGame:
-    """T=5, R=3, P=1, S=0 (mutual defection pays 1 each, mutual cooperation 3)."""
-    return NormalFormGame.bimatrix([[3, 0], [5, 1]], [[3, 5], [0, 1]], name="prisoners_dilemma",
-                                   action_names=[["cooperate", "defect"], ["cooperate", "defect"]])
-
-
-def _seeds(seed: SeedLike, k: int) -> list[int]:
-    rng = as_generator(seed)
-    return [int(x) for x in rng.integers(0, 2**31, size=k)]
-
-
-def bos_vs_q_persona(num_seeds: int = 10, *, seed: SeedLike = 0, config: FurtherConfig | None = None,
-                     q_lr: float = 1.0) -> Match:
-    """Iterated Bach or Stravinsky: FURTHER (row) vs the tabular Q persona (column, initial Q [10, 20])."""
-    s_agent, s_match = _seeds(seed, 2)
-    game = bach_or_stravinsky()
-    agent = FurtherAgent(5, (2, 2), player=0, num_seeds=num_seeds, seed=s_agent,
-                         config=config or FurtherConfig.preset("bach_or_stravinsky"))
-    persona = QPersona(initial_q=(10.0, 20.0), epsilon=0.05, discount=0.9, lr=q_lr)
-    return Match(game, [agent, persona], num_seeds=num_seeds, seed=s_match)
-
-
-def cooperative_further_vs_further(num_seeds: int = 10, *, seed: SeedLike = 0,
-                                   config: FurtherConfig | None = None) -> Match:
-    """Iterated cooperative game [4, 0; 0, 8]: two FURTHER agents learning together."""
-    s0, s1, sm = _seeds(seed, 3)
-    cfg = config or FurtherConfig.preset("cooperative")
-    agents = [FurtherAgent(5, (2, 2), player=i, num_seeds=num_seeds, seed=s, config=cfg)
-              for i, s in enumerate((s0, s1))]
-    return Match(cooperative(), agents, num_seeds=num_seeds, seed=sm)
-
-
-def matching_pennies_further_vs_lili(num_seeds: int = 10, *, seed: SeedLike = 0, config: FurtherConfig | None = None,
-                                     lili_config: FurtherConfig | None = None) -> Match:
-    """Iterated matching pennies: FURTHER (row, wins on a match) vs LILI (column).
-
-    Both agents get the same config, so they differ only in the critic target: r - rho + V (FURTHER) vs
-    r + 0.99 V (LILI). In this zero-sum game the learned gain rho is ~0, which makes the two targets nearly equal.
-    Measured (10 seeds, seed 0): FURTHER's mean running reward is -0.006 +- 0.003 at 10,000 steps. Both policies
-    settle near the uniform Nash policy within ~5,000 steps, and the decoder's probability of the other agent's
-    actual action falls to ~0.505. The running reward is decided by the early transient, and the sign of that
-    transient differs from seed to seed. Lower entropy (0.1) leads to sharper, cycling policies but no advantage
-    (-0.001 +- 0.019 at 12,000 steps), and neither does a more myopic LILI (discount 0.9: -0.012 +- 0.006 at
-    4,000 steps). The paper's claim (FURTHER > 0) does not hold in this implementation.
-
-    ``lili_config`` (default: ``config``) lets LILI differ from FURTHER, e.g. in ``discount``, for such diagnostics.
+    Returns
+    -------
+    dict
+        ``running_average`` and ``late_average`` ``[player][run]`` (NaN for a diverged run); for player 0:
+        ``cumulative_final`` (total reward), ``cumulative_slope`` and ``cumulative_slope_second_half`` (least-squares
+        slope of the cumulative reward against the step, per step, over the whole run / its second half) and
+        ``reward_by_tenth`` (mean over runs of each tenth of the run); ``diverged_at`` ``[player][run]``.
     """
-    s0, s1, sm = _seeds(seed, 3)
-    cfg = config or FurtherConfig.preset("matching_pennies")
-    agents = [FurtherAgent(5, (2, 2), player=0, num_seeds=num_seeds, seed=s0, config=cfg),
-              LiliAgent(5, (2, 2), player=1, num_seeds=num_seeds, seed=s1, config=lili_config or cfg)]
-    return Match(matching_pennies(), agents, num_seeds=num_seeds, seed=sm)
+    late = check_positive_int(late, "late")
+    r0 = res.rewards[0].astype(np.float64)  # (runs, steps)
+    cum = np.cumsum(r0, axis=1)
+    half = res.steps // 2
+    tenths = np.array_split(r0, 10, axis=1) if res.steps >= 10 else [r0]
+    return {"players": list(res.players), "steps": res.steps, "num_seeds": res.num_seeds, "late": late,
+            "running_average": res.running_average().tolist(), "late_average": res.final_average(late).tolist(),
+            "cumulative_final": cum[:, -1].tolist(), "cumulative_slope": _slopes(cum).tolist(),
+            "cumulative_slope_second_half": _slopes(cum[:, half:]).tolist() if res.steps - half >= 2 else [],
+            "reward_by_tenth": [float(c.mean()) for c in tenths], "diverged_at": res.diverged_at.tolist(),
+            "seconds": res.seconds}
 
 
-def pd_vs_naive(num_seeds: int = 10, *, seed: SeedLike = 0, config: FurtherConfig | None = None,
-                naive_lr: float = 1.0, naive_discount: float = 0.96) -> Match:
-    """Iterated prisoner's dilemma: FURTHER (row) vs an exact-gradient naive learner (column).
+def _slopes(cum: np.ndarray) -> np.ndarray:
+    """Least-squares slope of each row of ``cum`` against 0, 1, 2, ..."""
+    t = np.arange(cum.shape[1], dtype=np.float64)
+    t -= t.mean()
+    return (cum - cum.mean(axis=1, keepdims=True)) @ t / (t @ t)
 
-    Why FURTHER cannot shape this learner: ``NaiveLearner.update`` reads only the other agent's *policy table*
-    (``Transition.policies``). It never looks at the sampled actions. FURTHER's actor and critic credit
-    *actions*, Q(s, z, a_peer, a), but a FURTHER action has no effect on the naive learner's next parameters. So
-    shaping is invisible to FURTHER's learning signal, and FURTHER learns the stage best response, defection.
-    Measured (4 seeds): the per-step learner (lr 1.0) defects at every state ~150 updates after its warm-up ends,
-    and FURTHER follows (~0.9-1.0). A naive learner that updates once per 150-step episode drifts to defection more
-    slowly but the same way (FURTHER 0.99 at 8,000 steps). The same happens with a naive learner that learns from its
-    own samples (``SampledNaiveLearner``: 0.98 at 4,000 steps). In all three, FURTHER's policy never becomes
-    state-dependent (no tit-for-tat).
+
+def _check_resume(resume_from: str, context: Any) -> Path:
+    """``resume_from`` as a checkpoint directory, checked before anything is built."""
+    src = Path(resume_from)
+    if not (src / "checkpoint.json").is_file():
+        raise ArgumentError(f"resume_from must be a directory holding checkpoint.json, got {resume_from!r}")
+    if getattr(context, "checkpoint_dir", None) is None:
+        raise ArgumentError("resume_from needs a trial context with a checkpoint directory (run the trial through "
+                            "activeq.experiments)")
+    return src
+
+
+def _play(match: Match, steps: int, late: int, checkpoint_every: int, context: Any,
+          resume_from: str | None = None) -> dict[str, Any]:
+    """Run ``match`` to ``steps`` (checkpointed into the context's directory, if any) and summarise it.
+
+    ``resume_from`` names another trial's checkpoint directory (kept with ``keep_checkpoints = true``) to start from
+    when this trial has no checkpoint of its own: a longer run extends a shorter one instead of starting again.
     """
-    s_agent, s_match = _seeds(seed, 2)
-    agent = FurtherAgent(5, (2, 2), player=0, num_seeds=num_seeds, seed=s_agent,
-                         config=config or FurtherConfig.preset("bach_or_stravinsky"))
-    naive = NaiveLearner(lr=naive_lr, discount=naive_discount)
-    return Match(prisoners_dilemma(), [agent, naive], num_seeds=num_seeds, seed=s_match)
+    steps = check_positive_int(steps, "steps")
+    if late > steps:
+        raise ArgumentError(f"late must be <= steps ({steps}), got {late}")
+    ckpt = getattr(context, "checkpoint_dir", None) if context is not None else None
+    if resume_from is not None:
+        src = _check_resume(resume_from, context)
+        if not (Path(ckpt) / "checkpoint.json").exists():
+            Path(ckpt).mkdir(parents=True, exist_ok=True)
+            for f in src.iterdir():
+                if f.is_file():
+                    shutil.copy2(f, Path(ckpt) / f.name)
+    start, cpu = time.perf_counter(), time.process_time()
+    res = match.run(steps, progress=False, checkpoint_dir=ckpt,
+                    checkpoint_every=check_positive_int(checkpoint_every, "checkpoint_every"))
+    out = summarize(res, late)
+    out["wall_seconds_this_session"] = time.perf_counter() - start
+    out["cpu_seconds_this_session"] = time.process_time() - cpu
+    if context is not None and hasattr(context, "write_series"):
+        ep = res.episode_averages()  # (players, runs, episodes)
+        cols = {f"p{i}_s{b}": ep[i, b] for i in range(ep.shape[0]) for b in range(ep.shape[1])}
+        context.write_series("episodes", step=(np.arange(ep.shape[2]) + 1) * res.episode_length, **cols)
+    return out
 
 
-EXPERIMENTS: dict[str, Callable[..., Match]] = {
-    "bos_vs_q_persona": bos_vs_q_persona,
-    "cooperative_further_vs_further": cooperative_further_vs_further,
-    "matching_pennies_further_vs_lili": matching_pennies_further_vs_lili,
-    "pd_vs_naive": pd_vs_naive,
-}
+def bos_vs_q_persona(seed: int, steps: int = 50_000, num_seeds: int = 1, latent_source: str = "own",
+                     q_lr: float = 1.0, late: int = 1000, checkpoint_every: int = 5000,
+                     context: Any = None) -> dict[str, Any]:
+    """Iterated Bach or Stravinsky, FURTHER (row) vs the Q persona (the original: 50,000 steps, seeds 1-20).
+
+    Parameters
+    ----------
+    seed : int
+        Seeds the group of runs.
+    steps : int
+        Steps per run.
+    num_seeds : int
+        Runs in this trial (batched).
+    latent_source : str
+        ``"own"`` or ``"peer"`` (the original trainer's wiring).
+    q_lr : float
+        The persona's step (1.0 = the original's effective step).
+    late : int
+        Late window for ``late_average``.
+    checkpoint_every : int
+        Steps between checkpoints (with a context).
+    context : TrialContext, optional
+        Given by the experiments layer (checkpoint directory and metric series).
+
+    Returns
+    -------
+    dict
+        :func:`summarize` plus ``claim_threshold`` (1.8).
+    """
+    m = matches.bos_vs_q_persona(num_seeds, seed=seed, q_lr=q_lr, latent_source=latent_source)
+    return _play(m, steps, late, checkpoint_every, context) | {"latent_source": latent_source, "claim_threshold": 1.8}
+
+
+def cooperative_further_vs_further(seed: int, steps: int = 10_000, num_seeds: int = 1, latent_source: str = "own",
+                                   late: int = 1000, checkpoint_every: int = 5000,
+                                   context: Any = None) -> dict[str, Any]:
+    """Iterated cooperative game, FURTHER vs FURTHER (the original: 10,000 steps, seeds 1-20).
+
+    Parameters
+    ----------
+    seed, steps, num_seeds, latent_source, late, checkpoint_every, context
+        As in :func:`bos_vs_q_persona`.
+
+    Returns
+    -------
+    dict
+        :func:`summarize` plus ``claim_threshold`` (7.5 for both agents).
+    """
+    m = matches.cooperative_further_vs_further(num_seeds, seed=seed, latent_source=latent_source)
+    return _play(m, steps, late, checkpoint_every, context) | {"latent_source": latent_source, "claim_threshold": 7.5}
+
+
+def matching_pennies_further_vs_lili(seed: int, steps: int = 1_000_000, num_seeds: int = 1,
+                                     latent_source: str = "own", late: int = 10_000, checkpoint_every: int = 5000,
+                                     resume_from: str | None = None, context: Any = None) -> dict[str, Any]:
+    """Iterated matching pennies, FURTHER (row) vs LILI (the original: 1,000,000 steps, seeds 1-20).
+
+    Parameters
+    ----------
+    seed, steps, num_seeds, latent_source, late, checkpoint_every, context
+        As in :func:`bos_vs_q_persona`.
+    resume_from : str, optional
+        The checkpoint directory of a shorter run of the same match (same seed, runs and wiring) to extend.
+
+    Returns
+    -------
+    dict
+        :func:`summarize`; the claim is about player 0's cumulative reward (it should grow: slope > 0).
+    """
+    if resume_from is not None:
+        _check_resume(resume_from, context)
+    m = matches.matching_pennies_further_vs_lili(num_seeds, seed=seed, latent_source=latent_source)
+    return _play(m, steps, late, checkpoint_every, context, resume_from) | {"latent_source": latent_source}
+
+
+def pd_vs_learner(seed: int, steps: int = 76_800, num_seeds: int = 1, agent: str = "further",
+                  opponent: str = "q_persona", latent_source: str = "own", late: int = 9600,
+                  episodes: int | None = None, checkpoint_every: int = 4800,
+                  context: Any = None) -> dict[str, Any]:
+    """Iterated prisoner's dilemma, FURTHER or LILI (row) vs a sample-learning opponent (not in the original).
+
+    Parameters
+    ----------
+    seed, steps, num_seeds, latent_source, late, checkpoint_every, context
+        As in :func:`bos_vs_q_persona`. The default length is the REINFORCE peer's whole learning (7 updates of
+        64 x 150 samples) plus one more batch, whose 9,600 steps are the late window.
+    agent : str
+        ``"further"`` or ``"lili"``.
+    opponent : str
+        ``"q_persona"``, ``"reinforce_cooperative"`` or ``"reinforce_defective"``.
+    episodes : int, optional
+        The REINFORCE peer's episodes per update (default 64; smaller for CI-sized runs).
+
+    Returns
+    -------
+    dict
+        :func:`summarize` plus the opponent's final probability of cooperating per state ``opponent_p_cooperate``
+        ``[run][state]`` and the agent's ``agent_p_cooperate``.
+    """
+    opts = {} if episodes is None or opponent == "q_persona" else {"episodes": check_positive_int(episodes, "episodes")}
+    m = matches.pd_vs_learner(num_seeds, seed=seed, agent=agent, opponent=opponent, latent_source=latent_source,
+                              opponent_options=opts)
+    out = _play(m, steps, late, checkpoint_every, context)
+    out["opponent_p_cooperate"] = m.players[1].all_policies(m.params[1])[..., 0].tolist()
+    out["agent_p_cooperate"] = m.players[0].all_policies()[..., 0].tolist()
+    return out | {"agent": agent, "opponent": opponent, "latent_source": latent_source}
+
+
+def pd_baseline(seed: int, row: str = "lola", opponent: str = "q_persona", steps: int = 76_800, num_seeds: int = 1,
+                late: int = 9600, episodes: int | None = None, search: dict[str, Any] | None = None,
+                checkpoint_every: int = 4800, context: Any = None) -> dict[str, Any]:
+    """A baseline row player against a prisoner's-dilemma opponent, on :func:`pd_vs_learner`'s protocol.
+
+    The same :class:`Match` runner (episodes of 150 steps, learners starting when :func:`pd_vs_learner`'s opponent
+    starts: at FURTHER's 256-step warm-up for the Q persona, at step 0 for the REINFORCE peer) with a
+    :class:`~activeq.active.Learner` in the row seat.
+
+    Parameters
+    ----------
+    seed : int
+        Seeds the runs (and the search).
+    row : str
+        ``"lola"`` (models the opponent as a naive exact-gradient learner, which it is not), ``"learner"`` (a copy
+        of the opponent's learner in the row seat: learner vs learner), ``"active_br"`` (the policy that
+        :func:`activeq.active.active_best_response`'s search finds against the opponent's learning, replayed here)
+        or ``"defect"`` (always defect: mutual defection if the opponent learns to defect).
+    opponent : str
+        As in :func:`pd_vs_learner`.
+    steps, num_seeds, late, episodes, checkpoint_every, context
+        As in :func:`pd_vs_learner`.
+    search : dict, optional
+        Keyword arguments for the active best response's search (``population``, ``generations``, ``chains``,
+        ``steps``, ``burn_in``, ``meta``...). Default: the whole run scored on its late window; ``meta="stationary"``
+        for the REINFORCE peer, whose random persona a tracking meta-policy could not follow.
+
+    Returns
+    -------
+    dict
+        :func:`summarize` plus ``row``, ``opponent`` and, for ``active_br``, the searched policy ``br_policy``, the
+        search's own score ``br_search_objective`` and its class ``br_meta``.
+    """
+    from ..best_response import active_best_response
+    from ..learners import LOLA, FixedPolicy
+    from ..markov_game import ActiveMarkovGame
+
+    check_choice(row, "row", PD_ROWS)
+    steps = check_positive_int(steps, "steps")
+    late = check_positive_int(late, "late")
+    opts = {} if episodes is None or opponent == "q_persona" else {"episodes": check_positive_int(episodes, "episodes")}
+    col = matches.pd_opponent(opponent, **opts)
+    game = matches.prisoners_dilemma()
+    extra: dict[str, Any] = {}
+    if row == "lola":
+        row_learner: Any = LOLA(lr=1.0, opponent_lr=1.0, discount=0.96)
+    elif row == "learner":
+        row_learner = matches.pd_opponent(opponent, **opts)
+    elif row == "defect":
+        row_learner = FixedPolicy([0.0, 1.0], name="always_defect")
+    else:
+        amg = ActiveMarkovGame(game, [FixedPolicy([0.5, 0.5]), col])
+        knobs = {"steps": steps, "burn_in": steps - late, "eval_chains": 2, "eval_steps": 4,
+                 "meta": "auto" if opponent == "q_persona" else "stationary"} | (search or {})
+        br = active_best_response(amg, 0, "inf", method="search", seed=int(as_generator(seed).integers(2**31)),
+                                  **knobs)
+        row_learner = br.learner
+        extra = {"br_policy": np.asarray(br.policy).tolist(), "br_search_objective": float(br.objective),
+                 "br_meta": str(br.info.get("meta", ""))}
+    warmup = 0 if opponent != "q_persona" else FurtherConfig.preset("bach_or_stravinsky").window
+    m = Match(game, [row_learner, col], num_seeds=check_positive_int(num_seeds, "num_seeds"), seed=seed,
+              learner_warmup=warmup)
+    out = _play(m, steps, late, checkpoint_every, context)
+    out["opponent_p_cooperate"] = m.players[1].all_policies(m.params[1])[..., 0].tolist()
+    return out | {"row": row, "opponent": opponent} | extra

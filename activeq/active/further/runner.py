@@ -171,6 +171,12 @@ class Match:
             else:
                 raise ArgumentError(f"players[{i}] must be a FurtherAgent/LiliAgent or a Learner, "
                                     f"got {type(p).__name__}")
+        for i, p in enumerate(self.players):
+            other = self.players[1 - i]
+            if (isinstance(p, FurtherAgent) and p.config.latent_source == "peer" and isinstance(other, FurtherAgent)
+                    and other.config.latent != p.config.latent):
+                raise ArgumentError(f"players[{i}] encodes from the other agent's latent (latent_source='peer') but "
+                                    f"their latent sizes differ ({p.config.latent} vs {other.config.latent})")
         self.learner_warmup = max(windows) if learner_warmup is None else check_positive_int(
             learner_warmup, "learner_warmup", minimum=0)
         self._gt = _GameTensors(self.game)
@@ -222,9 +228,10 @@ class Match:
         if (t + 1) % self.episode_length == 0:
             s_next = self._gt.initial(self.num_seeds, self.generator)
         actions = torch.stack([a0, a1], dim=1)
+        latents = [p.z if isinstance(p, FurtherAgent) else None for p in self.players]  # what each acted with
         for i, p in enumerate(self.players):
             if isinstance(p, FurtherAgent):
-                p.observe(s, actions, r[:, i], s_next)
+                p.observe(s, actions, r[:, i], s_next, peer_latent=latents[1 - i])
             elif t >= self.learner_warmup:
                 tr = Transition(s, actions, r.to(DTYPE), s_next, policies, t, self.generator)
                 new = p.update(self.params[i], tr)
@@ -302,7 +309,7 @@ class Match:
         players = []
         for p in self.players:
             players.append(p.metadata() if isinstance(p, FurtherAgent) else {"kind": "learner", "name": p.name})
-        return {"format": 1, "game": self.game.name or "", "num_states": self.game.num_states,
+        return {"format": 2, "game": self.game.name or "", "num_states": self.game.num_states,
                 "num_actions": list(self.game.num_actions), "num_seeds": self.num_seeds,
                 "episode_length": self.episode_length, "learner_warmup": self.learner_warmup,
                 "players": players}

@@ -1,9 +1,17 @@
-"""The tabular Q-learner "persona" of FURTHER's experiments: stateless Q over its own actions."""
+"""The tabular Q-learner "persona" of FURTHER's experiments (Kim et al., NeurIPS 2022, ``algorithm/tabular_q``).
+
+- :class:`QPersona`: stateless Q over its own actions, as in the original;
+- :class:`StateQPersona`: the same learner with a Q row per game state (memory-1 in an iterated game), for games such
+  as the prisoner's dilemma where a stateless learner could not reciprocate.
+
+Raises :class:`activeq.errors.LearnerError` for an ``initial_q`` that does not fit the game.
+"""
 
 from __future__ import annotations
 
 from typing import Sequence
 
+import numpy as np
 import torch
 
 from ..._checks import as_float_array, check_in_range
@@ -53,4 +61,51 @@ class QPersona(LearnerBase):
         target = r + self.discount * params.max(dim=1).values
         new = params.clone()
         new.scatter_(1, a[:, None], (q_a + self.lr * (target - q_a))[:, None])
+        return new
+
+
+class StateQPersona(QPersona):
+    """The Q persona with a Q table over the game's states: memory-1 Q-learning in an iterated game.
+
+    ``Q(s, a) <- Q(s, a) + lr (r + γ max_b Q(s', b) - Q(s, a))`` and epsilon-greedy play in each state; everything
+    else as :class:`QPersona`. ``initial_q`` is ``(A,)`` (the same row in every state) or ``(S, A)``. Defaults are the
+    original FURTHER persona's (Q ``(10, 20)``, epsilon 0.05, discount 0.9) except ``lr=1.0``, the original's
+    effective step (see :mod:`activeq.active.further.matches`). Not finite-state (Q is real).
+    """
+
+    def __init__(self, initial_q: Sequence[float] = (10.0, 20.0), epsilon: float = 0.05, discount: float = 0.9,
+                 lr: float = 1.0, name: str = "q_persona_memory1"):
+        super().__init__(initial_q=(0.0,), epsilon=epsilon, discount=discount, lr=lr, name=name)
+        self.initial_q = as_float_array(initial_q, "initial_q", error=LearnerError)
+        if self.initial_q.ndim not in (1, 2):
+            raise LearnerError(f"initial_q must have shape (A,) or (S, A), got {self.initial_q.shape}")
+
+    def _on_bind(self) -> None:
+        game, agent = self._require_bound()
+        S, A = game.num_states, game.num_actions[agent]
+        if self.initial_q.shape[-1] != A or (self.initial_q.ndim == 2 and self.initial_q.shape[0] != S):
+            raise LearnerError(f"{self.name}: initial_q has shape {self.initial_q.shape}; agent {agent} needs "
+                               f"({A},) or ({S}, {A})")
+
+    def init(self, rng: torch.Generator, batch: int) -> Params:
+        game, agent = self._require_bound()
+        S, A = game.num_states, game.num_actions[agent]
+        q = torch.as_tensor(np.broadcast_to(self.initial_q, (S, A)).copy(), dtype=DTYPE)
+        return q.expand(batch, S, A).clone()
+
+    def policy(self, params: Params, state: torch.Tensor) -> torch.Tensor:
+        return greedy_probs(params[torch.arange(params.shape[0]), state], self.epsilon)
+
+    def all_policies(self, params: Params) -> torch.Tensor:
+        """``(B, S, A)``: the epsilon-greedy distribution of each state's Q row."""
+        return greedy_probs(params, self.epsilon)
+
+    def update(self, params: Params, transition: Transition) -> Params:
+        _, i = self._require_bound()
+        b = torch.arange(params.shape[0])
+        s, s2, a = transition.state, transition.next_state, transition.actions[:, i]
+        q_sa = params[b, s, a]
+        target = transition.rewards[:, i] + self.discount * params[b, s2].max(dim=1).values
+        new = params.clone()
+        new[b, s, a] = q_sa + self.lr * (target - q_sa)
         return new
