@@ -2,20 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import nbformat
 import pytest
-from nbclient import NotebookClient
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.notebook
-def test_experiments_notebook_runs():
-    nb = nbformat.read(ROOT / "notebooks" / "experiments.ipynb", as_version=4)
-    assert all(not c.get("outputs") for c in nb.cells if c.cell_type == "code"), "commit the notebook without outputs"
-    NotebookClient(nb, timeout=180, kernel_name="python3", resources={"metadata": {"path": str(ROOT)}}).execute()
+def test_experiments_notebook_runs(execute_notebook):
+    nb = execute_notebook("experiments.ipynb", 180, committed_clean=True)
     outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
     text = "\n".join(o.get("text", "") for o in outputs)
     assert "ran=32" in text and "done=32" in text

@@ -2,20 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import nbformat
 import pytest
-from nbclient import NotebookClient
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.notebook
-def test_realtime_notebook_runs():
-    nb = nbformat.read(ROOT / "notebooks" / "realtime.ipynb", as_version=4)
-    assert all(not c.get("outputs") for c in nb.cells if c.cell_type == "code"), "commit the notebook with outputs cleared"
-    NotebookClient(nb, timeout=180, kernel_name="python3", resources={"metadata": {"path": str(ROOT)}}).execute()
+def test_realtime_notebook_runs(execute_notebook):
+    nb = execute_notebook("realtime.ipynb", 180, committed_clean=True)
     text = "\n".join(o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.outputs)
     assert "N=4 staggered: 0.5 unstaggered: 0.125 | N=8 staggered: 1.0" in text
     assert "delay  596 frames: N* =  596" in text

@@ -6,7 +6,7 @@ import argparse
 
 import numpy as np
 
-from ...errors import SolverError
+from ..loading import load_game_as
 from ..output import add_csv_flag, add_json_flag, check_one_format, print_csv, print_json, table
 
 
@@ -27,14 +27,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ... import load_game
     from ...games import NormalFormGame
     from ...nash import correlated
 
     check_one_format(args)
-    game = load_game(args.game)
-    if not isinstance(game, NormalFormGame):
-        raise SolverError(f"{args.game} is a {type(game).__name__}; `activeq correlated` handles normal-form games")
+    game = load_game_as(args.game, NormalFormGame, "correlated")
     ce = correlated(game, kind=args.kind, objective=args.objective)
     if args.json:
         print_json({"game": game.name or args.game, "players": list(game.player_names),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from ...errors import SolverError
+from ..loading import load_game_as
 from ..output import add_csv_flag, add_json_flag, check_one_format, print_csv, print_json, strategy_text, table
 
 DEFAULT_LAMBDAS = (0.0, 0.1, 0.3, 1.0, 3.0, 10.0, 30.0, 100.0)
@@ -26,14 +26,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ... import load_game
     from ...games import NormalFormGame
     from ...nash import qre
 
     check_one_format(args)
-    game = load_game(args.game)
-    if not isinstance(game, NormalFormGame):
-        raise SolverError(f"{args.game} is a {type(game).__name__}; `activeq qre` handles normal-form games")
+    game = load_game_as(args.game, NormalFormGame, "qre")
     points = [qre(game, lam) for lam in sorted(args.lambdas)]
     if args.json:
         print_json({"game": game.name or args.game, "players": list(game.player_names),

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from ...errors import SolverError
+from ..loading import load_game_as
 from ..output import add_json_flag, print_json, table
 
 
@@ -47,15 +48,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ... import load_game
     from ...errors import NotConvergedError
     from ...games import NormalFormGame
     from ...nash import METHODS, solve
 
-    game = load_game(args.game)
-    if not isinstance(game, NormalFormGame):
-        raise SolverError(f"{args.game} is a {type(game).__name__}; `activeq solve` handles normal-form games "
-                          "(stochastic games: activeq.nash.stochastic)")
+    game = load_game_as(args.game, NormalFormGame, "solve", "stochastic games: activeq.nash.stochastic")
     options: dict[str, Any] = {}
     if args.label is not None:
         options["label"] = args.label

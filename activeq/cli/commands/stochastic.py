@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from ...errors import SolverError
+from ..loading import load_game_as
 from ..output import add_csv_flag, add_json_flag, check_one_format, print_csv, print_json, strategy_text, table
 
 
@@ -26,15 +26,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ... import load_game
     from ...games import StochasticGame
     from ...nash import stochastic
 
     check_one_format(args)
-    game = load_game(args.game)
-    if not isinstance(game, StochasticGame):
-        raise SolverError(f"{args.game} is a {type(game).__name__}; `activeq stochastic` handles stochastic games "
-                          "(normal-form games: `activeq solve`)")
+    game = load_game_as(args.game, StochasticGame, "stochastic", "normal-form games: `activeq solve`")
     method = args.method
     if method == "auto":
         method = "shapley" if game.num_players == 2 and game.is_zero_sum else "stationary"
