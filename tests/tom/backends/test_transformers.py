@@ -45,3 +45,34 @@ def test_prefix_reuse_gives_the_same_answers(tiny_backend):
     assert fast.prefix_tokens_reused > (len(prompts) - 2) * fast.count_tokens(prompts[0][:1])
     assert len(fast._kv) == 2
     check_backend(fast)
+
+
+def test_batched_greedy_calls_give_the_same_answers(tiny_backend):
+    """Concurrent greedy calls are answered by one left-padded generate, and each answer is the one it gets alone."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from activeq import load_game
+    from activeq.tom.prompting import render
+
+    game = load_game("rock_paper_scissors")
+    prompts = [render(style, game, [(t % 3, (t + 1) % 3)] * t, 100, None, 4) for t in range(6)
+               for style in ("plain", "social")]
+    budgets = [4 + 3 * (k % 4) for k in range(len(prompts))]  # different lengths and budgets in one batch
+    alone = [tiny_backend.complete(m, max_tokens=b) for m, b in zip(prompts, budgets)]
+    batched = TransformersChat(tiny_backend.lm, tiny_backend.tokenizer, max_batch=8, batch_wait=0.5)
+    with ThreadPoolExecutor(len(prompts)) as pool:
+        together = list(pool.map(lambda mb: batched.complete(mb[0], max_tokens=mb[1]), zip(prompts, budgets)))
+    assert [(a.text, a.prompt_tokens, a.completion_tokens) for a in alone] == \
+        [(b.text, b.prompt_tokens, b.completion_tokens) for b in together]
+    assert max(batched.batches) > 1 and sum(batched.batches) == len(prompts)
+    check_backend(batched)
+
+
+def test_batching_and_dtype_arguments_are_checked(tiny_backend, tiny_model_dir):
+    with pytest.raises(ArgumentError, match="max_batch"):
+        TransformersChat(tiny_backend.lm, tiny_backend.tokenizer, max_batch=0)
+    with pytest.raises(ArgumentError, match="dtype"):
+        TransformersChat(tiny_model_dir, dtype="int3")
+    half = TransformersChat(tiny_model_dir, dtype="bfloat16")
+    assert next(half.lm.parameters()).dtype.is_floating_point and str(next(half.lm.parameters()).dtype) == "torch.bfloat16"
+    assert isinstance(half.complete(MSG, max_tokens=4).text, str)
