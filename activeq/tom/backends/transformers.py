@@ -195,7 +195,7 @@ class TransformersChat:
         except (RuntimeError, IndexError) as exc:
             raise BackendError(f"model {self.model!r} failed to generate: {exc}") from None
         if self.reuse_prefix:
-            self._keep_prefix(ids, getattr(out, "past_key_values", None))
+            self._keep_prefix(ids, _cache_of(out))
             out = out.sequences
         new = out[0, len(ids):].tolist()
         text = self.tokenizer.decode(new, skip_special_tokens=True)
@@ -266,11 +266,12 @@ class TransformersChat:
         with torch.no_grad():
             cache = None
             if shared:  # pre-fill the common prefix once, then give every row its own copy of its keys and values
-                cache = self.lm(input_ids=torch.tensor([prompts[0][:shared]]), use_cache=True).past_key_values
+                cache = self.lm(input_ids=torch.tensor([prompts[0][:shared]]), use_cache=True)
+                cache = _cache_of(cache)
                 cache.batch_repeat_interleave(len(prompts))
                 self.prefix_tokens_reused += shared * (len(prompts) - 1)
             out = self.lm(input_ids=x, attention_mask=mask, position_ids=pos, cache=cache, use_cache=True)
-            cache, last = out.past_key_values, pos[:, -1:]
+            cache, last = _cache_of(out), pos[:, -1:]
             while True:
                 nxt = out.logits[:, -1].float().argmax(-1)
                 keep = []
@@ -288,6 +289,14 @@ class TransformersChat:
                 last = last + 1
                 out = self.lm(input_ids=nxt[:, None], attention_mask=mask, position_ids=last, cache=cache,
                               use_cache=True)
-                cache = out.past_key_values
+                cache = _cache_of(out)
         self.batches.append(len(prompts))
         return answers
+
+
+def _cache_of(out: Any) -> Any:
+    """The key/value cache of a model or ``generate`` output (``cache`` in transformers 5, else ``past_key_values``)."""
+    keys = out.keys() if hasattr(out, "keys") else ()
+    if "cache" in keys:
+        return out["cache"]
+    return out["past_key_values"] if "past_key_values" in keys else None
