@@ -15,7 +15,8 @@ gathered for up to ``batch_wait`` seconds into one left-padded ``generate`` of u
 vLLM and TGI do. On CPU a decode step reads every weight once whatever the batch, so B answers cost little more than
 one per generated token (pre-fill still costs per token). Each answer is cut at its own ``max_tokens`` and first end
 token, so it is the one greedy decoding gives alone up to float round-off (different matmul shapes; tests check the
-tokens on the tiny model). Prefix reuse applies to unbatched calls only. ``dtype="bfloat16"`` loads the weights in
+tokens on the tiny model). Prompts of one template go in one batch, their common prefix pre-filled once; a prompt
+alone in its batch takes the unbatched path, with prefix reuse when it is on. ``dtype="bfloat16"`` loads the weights in
 bfloat16: on CPUs with AMX or AVX512-BF16 its pre-fill is ~3x faster than float32 (SmolLM2-135M, one thread).
 
 Raises ContextLengthError when the prompt plus ``max_tokens`` exceeds the model's context
@@ -158,7 +159,6 @@ class TransformersChat:
         msgs = check_messages(messages)
         max_tokens = check_positive_int(max_tokens, "max_tokens")
         temp = self.temperature if temperature is None else check_temperature(temperature)
-        torch = self._torch
         t0 = time.perf_counter()
         ids = self._encode(msgs)
         if self.context_length is not None and len(ids) + max_tokens > self.context_length:
@@ -171,6 +171,16 @@ class TransformersChat:
             new = fut.result()
             text = self.tokenizer.decode(new, skip_special_tokens=True)
             return Completion(text, len(ids), len(new), time.perf_counter() - t0)
+        try:
+            new = self._generate_one(ids, max_tokens, temp, seed)
+        except (RuntimeError, IndexError) as exc:
+            raise BackendError(f"model {self.model!r} failed to generate: {exc}") from None
+        text = self.tokenizer.decode(new, skip_special_tokens=True)
+        return Completion(text, len(ids), len(new), time.perf_counter() - t0)
+
+    def _generate_one(self, ids: list[int], max_tokens: int, temp: float, seed: int) -> list[int]:
+        """One prompt's new tokens with ``generate`` (prefix reuse when on; sampled calls seeded under the lock)."""
+        torch = self._torch
         x = torch.tensor([ids])
         kw: dict[str, Any] = {"max_new_tokens": max_tokens, "attention_mask": torch.ones_like(x)}
         kw["pad_token_id"] = self._pad_id()
@@ -184,22 +194,17 @@ class TransformersChat:
             if kv is not None:
                 kw["cache"] = kv
                 self.prefix_tokens_reused += reused
-        try:
-            with torch.no_grad():
-                if temp > 0:  # the global torch seed is shared: sampled calls run one at a time
-                    with self._lock:
-                        torch.manual_seed((self.seed * 1_000_003 + int(seed)) % (2 ** 31))
-                        out = self.lm.generate(x, **kw)
-                else:  # greedy decoding is deterministic and thread-safe: concurrent requests overlap
+        with torch.no_grad():
+            if temp > 0:  # the global torch seed is shared: sampled calls run one at a time
+                with self._lock:
+                    torch.manual_seed((self.seed * 1_000_003 + int(seed)) % (2 ** 31))
                     out = self.lm.generate(x, **kw)
-        except (RuntimeError, IndexError) as exc:
-            raise BackendError(f"model {self.model!r} failed to generate: {exc}") from None
+            else:  # greedy decoding is deterministic and thread-safe: concurrent requests overlap
+                out = self.lm.generate(x, **kw)
         if self.reuse_prefix:
             self._keep_prefix(ids, _cache_of(out))
             out = out.sequences
-        new = out[0, len(ids):].tolist()
-        text = self.tokenizer.decode(new, skip_special_tokens=True)
-        return Completion(text, len(ids), len(new), time.perf_counter() - t0)
+        return out[0, len(ids):].tolist()
 
     def _pad_id(self) -> int:
         tok = self.tokenizer
@@ -228,11 +233,15 @@ class TransformersChat:
                 groups.setdefault(tuple(b[0][:PREFIX_KEY]), []).append(b)
             for group in groups.values():
                 try:
-                    outs = self._generate_batch([b[0] for b in group], [b[1] for b in group])
+                    if len(group) == 1:  # alone: generate, with the prefix reuse of recent prompts when it is on
+                        outs = [self._generate_one(group[0][0], group[0][1], 0.0, 0)]
+                    else:
+                        outs = self._generate_batch([b[0] for b in group], [b[1] for b in group])
                 except (RuntimeError, IndexError) as exc:
                     for b in group:
                         b[2].set_exception(BackendError(f"model {self.model!r} failed to generate: {exc}"))
                     continue
+                self.batches.append(len(group))
                 for b, new in zip(group, outs):
                     b[2].set_result(new)
 
@@ -290,7 +299,6 @@ class TransformersChat:
                 out = self.lm(input_ids=nxt[:, None], attention_mask=mask, position_ids=last, cache=cache,
                               use_cache=True)
                 cache = _cache_of(out)
-        self.batches.append(len(prompts))
         return answers
 
 
