@@ -131,7 +131,8 @@ class ChatServer:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m activeq.tom.backends.server MODEL_DIR [--gguf FILE] [--port N]``: serve a local model."""
+    """``python -m activeq.tom.backends.server MODEL_DIR [--gguf FILE] [--port N] [--max-batch B] [--dtype D]``: serve
+    a local model (with ``--max-batch`` > 1, concurrent greedy requests are answered in batches)."""
     import argparse
 
     from .transformers import TransformersChat
@@ -141,8 +142,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--gguf", default=None)
     p.add_argument("--port", type=int, default=8000)
     p.add_argument("--name", default=None)
+    p.add_argument("--max-batch", type=int, default=1)
+    p.add_argument("--dtype", default="float32")
+    p.add_argument("--reuse-prefix", type=int, default=4)
     a = p.parse_args(argv)
-    srv = ChatServer(TransformersChat(a.model, gguf_file=a.gguf, name=a.name), port=a.port).start()
+    srv = ChatServer(TransformersChat(a.model, gguf_file=a.gguf, name=a.name, max_batch=a.max_batch, dtype=a.dtype,
+                                      reuse_prefix=a.reuse_prefix), port=a.port).start()
     print(f"serving {srv.backend.model} at {srv.base_url}", flush=True)
     try:
         threading.Event().wait()

@@ -186,3 +186,33 @@ def test_bad_backend_arguments():
 
     with pytest.raises(ProbeError, match="backend must be one of"):
         check_backend_name("telepathy")
+
+
+def test_server_command_batches_concurrent_requests_in_a_real_process(tiny_model_dir, tiny_backend, tmp_path):
+    """``python -m activeq.tom.backends.server DIR --max-batch 4`` in its own process: concurrent greedy requests over
+    HTTP get the answers the model gives each prompt alone."""
+    import subprocess
+    import sys
+    from concurrent.futures import ThreadPoolExecutor
+
+    from activeq.tom.prompting import render
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen([sys.executable, "-m", "activeq.tom.backends.server", str(tiny_model_dir), "--port",
+                             str(port), "--max-batch", "4", "--name", "tiny-llama"],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        lines = [proc.stdout.readline()]  # "serving ... at URL" once it listens, after the loader's progress output
+        while "serving" not in lines[-1] and lines[-1] and len(lines) < 100:
+            lines.append(proc.stdout.readline())
+        assert f"127.0.0.1:{port}/v1" in lines[-1], lines
+        prompts = [render("social", RPS, [(t % 3, 0)] * t, 100, None, 4) for t in range(8)]
+        with OpenAIChat(f"http://127.0.0.1:{port}/v1", "tiny-llama", max_concurrency=8, timeout=120) as backend, \
+                ThreadPoolExecutor(8) as pool:
+            over_http = list(pool.map(lambda m: backend.complete(m, max_tokens=6).text, prompts))
+        assert over_http == [tiny_backend.complete(m, max_tokens=6).text for m in prompts]
+    finally:
+        proc.kill()
+        proc.wait(timeout=30)
