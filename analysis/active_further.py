@@ -605,7 +605,13 @@ def speed_lines() -> list[str]:
                 "| 20 | 10-15 (shared) | 23.1 | 1.16 |", "",
                 "One process with 20 runs costs ~9x less per run than 20 processes of one run each. On the shared "
                 "machine every number is ~2-3x its quiet value (hyperthread and cache contention), and a niced "
-                "process got 10-20% of a core, which is why the MP runs stopped where the budget table says."]
+                "process got 10-20% of a core, which is why the first MP session stopped at 15,000 steps.", "",
+                "**Denormals.** Past ~100,000 steps the MP runs slowed from ~12 to ~39 ms per step (wall, 2 processes "
+                "on 2 cores, 115k-135k): at 135k steps ~95% of two FURTHER Adam moment tensors were float32 denormals "
+                "(moments of weights whose gradient stays zero decay geometrically), and CPU arithmetic on denormals "
+                "is slow. `Match.run` now flushes denormals to zero while it plays (an Adam update changes by < 1e-30); "
+                "the runs resumed from their 140k checkpoints and took 18 ms per step to 200k on the same shared "
+                "machine (2.1x)."]
     lines = ["| trial | runs per trial | steps | CPU seconds per run-step (ms) |", "|---|---|---|---|"]
     for r in sorted(rows, key=lambda r: r["params"]["num_seeds"]):
         res = r["result"]
