@@ -507,6 +507,15 @@ def _earlier_bc(file: str) -> dict | None:
             "_episodes": np.asarray(d["episode_averages"], dtype=float)}
 
 
+ORIGINAL_LATE_EPISODES = 7  # the original logs per 150-step episode: its last 7 (1,050 steps) stand for the final 1,000
+
+
+def _original_final(rows: list[dict], players: tuple[int, ...]) -> np.ndarray:
+    """(seeds, players): each original-code seed's mean episode reward over its last ``ORIGINAL_LATE_EPISODES``."""
+    return np.array([[float(np.mean(r["result"]["episode_average"][p][-ORIGINAL_LATE_EPISODES:])) for p in players]
+                     for r in rows])
+
+
 def bos_coop_section(partial: bool) -> tuple[list[str], dict]:
     out: dict[str, Any] = {}
     lines = ["| game | run | runs | steps | claim | runs meeting it | late-window reward, player 0 (95% CI) |",
