@@ -158,14 +158,17 @@ def main() -> None:
                    help="another run's workdir (e.g. the float32 one): report how many shared prompts got the same "
                         "answer")
     p.add_argument("--direct", action="store_true", help="call the in-process model, not the HTTP server")
-    p.add_argument("--workdir", default=os.environ.get("ACTIVEQ_CACHE_DIR",
-                                                       str(Path.home() / ".cache" / "activeq")) + "/tom_smollm2")
+    p.add_argument("--workdir", default=None,
+                   help="caches and checkpoints (default: $ACTIVEQ_CACHE_DIR/tom_smollm2, + _bfloat16 for bfloat16)")
     p.add_argument("--tag", default="tom_smollm2")
     p.add_argument("--report", action="store_true",
                    help="no model calls: write the tables from the checkpoints so far (cells in progress included, "
                         "scored over the rounds they have played)")
     a = p.parse_args()
     a.name = "SmolLM2-135M-Instruct" + ("" if a.dtype == "float32" else f"-{a.dtype}")
+    if a.workdir is None:
+        a.workdir = os.environ.get("ACTIVEQ_CACHE_DIR", str(Path.home() / ".cache" / "activeq")) + "/tom_smollm2" + \
+            ("" if a.dtype == "float32" else f"_{a.dtype}")
     if a.report:
         report(a)
         return
