@@ -30,17 +30,16 @@ from typing import Any, Callable
 from ..._checks import SeedLike, as_generator, check_choice
 from ...games import NormalFormGame
 from ..learners import NaiveLearner, QPersona, ReinforcePeer, StateQPersona
-from .agent import FurtherAgent, FurtherConfig, LiliAgent
+from .agent import LATENT_SOURCES, FurtherAgent, FurtherConfig, LiliAgent
 from .runner import Match
 
-WIRINGS = ("own", "peer")
 PD_AGENTS = ("further", "lili")
 PD_OPPONENTS = ("q_persona", "reinforce_cooperative", "reinforce_defective")
 
 
 def _wired(config: FurtherConfig, latent_source: str, player: int) -> FurtherConfig:
     """``config`` for ``player`` when ``latent_source`` feeds the encoders ("peer": agent 1's latent, as the original)."""
-    check_choice(latent_source, "latent_source", WIRINGS)
+    check_choice(latent_source, "latent_source", LATENT_SOURCES)
     return config.replace(latent_source="peer" if latent_source == "peer" and player == 0 else "own")
 
 
