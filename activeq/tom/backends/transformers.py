@@ -174,7 +174,7 @@ class TransformersChat:
         try:
             new = self._generate_one(ids, max_tokens, temp, seed)
         except (RuntimeError, IndexError) as exc:
-            raise BackendError(f"model {self.model!r} failed to generate: {exc}") from None
+            raise self._failed(exc) from None
         text = self.tokenizer.decode(new, skip_special_tokens=True)
         return Completion(text, len(ids), len(new), time.perf_counter() - t0)
 
@@ -205,6 +205,9 @@ class TransformersChat:
             self._keep_prefix(ids, _cache_of(out))
             out = out.sequences
         return out[0, len(ids):].tolist()
+
+    def _failed(self, exc: Exception) -> BackendError:
+        return BackendError(f"model {self.model!r} failed to generate: {exc}")
 
     def _pad_id(self) -> int:
         tok = self.tokenizer
@@ -239,7 +242,7 @@ class TransformersChat:
                         outs = self._generate_batch([b[0] for b in group], [b[1] for b in group])
                 except (RuntimeError, IndexError) as exc:
                     for b in group:
-                        b[2].set_exception(BackendError(f"model {self.model!r} failed to generate: {exc}"))
+                        b[2].set_exception(self._failed(exc))
                     continue
                 self.batches.append(len(group))
                 for b, new in zip(group, outs):

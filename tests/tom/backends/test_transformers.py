@@ -2,7 +2,7 @@
 
 import pytest
 
-from activeq.errors import ArgumentError, ContextLengthError
+from activeq.errors import ArgumentError, BackendError, ContextLengthError
 from activeq.tom.backends import TransformersChat, check_backend
 from activeq.tom.testing import num_parameters
 
@@ -76,3 +76,24 @@ def test_batching_and_dtype_arguments_are_checked(tiny_backend, tiny_model_dir):
     half = TransformersChat(tiny_model_dir, dtype="bfloat16")
     assert next(half.lm.parameters()).dtype.is_floating_point and str(next(half.lm.parameters()).dtype) == "torch.bfloat16"
     assert isinstance(half.complete(MSG, max_tokens=4).text, str)
+
+
+def test_a_model_that_fails_to_generate_raises_backend_error(tiny_backend, monkeypatch):
+    """A crash inside generate reaches the caller as a BackendError, alone and from the batcher thread alike."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def crash(*args, **kwargs):
+        raise RuntimeError("simulated out of memory")
+
+    alone = TransformersChat(tiny_backend.lm, tiny_backend.tokenizer)
+    batched = TransformersChat(tiny_backend.lm, tiny_backend.tokenizer, max_batch=4, batch_wait=0.3)
+    for chat in (alone, batched):
+        monkeypatch.setattr(chat, "_generate_one", crash)
+        monkeypatch.setattr(chat, "_generate_batch", crash)
+    with pytest.raises(BackendError, match="failed to generate: simulated out of memory"):
+        alone.complete(MSG, max_tokens=4)
+    with ThreadPoolExecutor(3) as pool:
+        futures = [pool.submit(batched.complete, MSG, max_tokens=4) for _ in range(3)]
+        for f in futures:
+            with pytest.raises(BackendError, match="failed to generate: simulated out of memory"):
+                f.result(timeout=30)
