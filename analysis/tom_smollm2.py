@@ -5,7 +5,8 @@ Grid: {rock-paper-scissors, prisoner's dilemma, Bach or Stravinsky} x {single-ac
 the same cells. The model is served by activeq's OpenAI-compatible server on 127.0.0.1 and probed through the HTTP
 backend (``OpenAIChat``), the path a researcher uses against vLLM or llama.cpp. Greedy decoding (temperature 0):
 seeds differ only where an unreadable answer falls back to a seeded uniform action, so a greedy answer is asked once
-per distinct prompt (:class:`GreedyMemo`) and shared by the seeds whose histories coincide. Speed without changing
+per distinct prompt (``CachedBackend``: seed-free keys at temperature 0, and concurrent identical calls wait for the
+first) and shared by the seeds whose histories coincide. Speed without changing
 the prompts or the protocol: one torch thread (the machine is shared), and the backend's prompt-prefix key/value
 reuse (``TransformersChat(reuse_prefix=4)``; same greedy tokens). Every answer goes to a JSONL cache and every round
 to a per-seed checkpoint, so re-running the same command resumes; results are rewritten after each (seed, style).
@@ -69,70 +70,6 @@ def prepare_model(workdir: Path) -> Path:
     return out
 
 
-class GreedyMemo:
-    """Greedy answers do not depend on the seed: ask the model once per (prompt, max_tokens) at temperature 0.
-
-    Wraps the record/replay cache (which keys by seed too, and still records every answer it is asked for); seeds
-    whose trajectories coincide (no fallback has fired yet) then cost one model call per round instead of five.
-    Preloaded from the cache file, so answers recorded under another seed are reused as well. Thread-safe: seeds run
-    concurrently, and a prompt already being asked is waited for, not asked twice."""
-
-    def __init__(self, backend, path: Path):
-        if float(backend.temperature) != 0.0:
-            raise SystemExit("GreedyMemo is only valid at temperature 0")
-        import threading
-
-        from activeq.tom.backends.cache import CachedBackend
-
-        self.inner = CachedBackend(backend, path)
-        self.model, self.temperature = backend.model, 0.0
-        self.memo: dict[str, tuple] = {}
-        self._inflight: dict[str, object] = {}
-        self._lock = threading.Lock()
-        self.hits = 0
-        for rec in self.inner._store.values():
-            if rec.get("model") == self.model and rec.get("sampling", {}).get("temperature") == 0.0:
-                self.memo[self._key(rec["messages"], rec["max_tokens"])] = (rec["text"], rec["prompt_tokens"],
-                                                                           rec["completion_tokens"])
-
-    @staticmethod
-    def _key(messages, max_tokens) -> str:
-        return json.dumps([list(messages), int(max_tokens)], sort_keys=True)
-
-    def sampling(self) -> dict:
-        return self.inner.sampling()
-
-    def complete(self, messages, *, max_tokens: int = 32, seed: int = 0):
-        from concurrent.futures import Future
-
-        from activeq.tom.backends import Completion
-
-        k = self._key(messages, max_tokens)
-        with self._lock:
-            hit = self.memo.get(k)
-            fut = self._inflight.get(k) if hit is None else None
-            owner = hit is None and fut is None
-            if owner:
-                fut = self._inflight[k] = Future()
-        if not owner:
-            hit = hit if hit is not None else fut.result()
-            with self._lock:
-                self.hits += 1
-            return Completion(*hit, 0.0, True)
-        try:
-            out = self.inner.complete(messages, max_tokens=max_tokens, seed=seed)
-        except BaseException as exc:
-            with self._lock:
-                del self._inflight[k]
-            fut.set_exception(exc)
-            raise
-        with self._lock:
-            self.memo[k] = (out.text, out.prompt_tokens, out.completion_tokens)
-            del self._inflight[k]
-        fut.set_result(self.memo[k])
-        return out
-
-
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--games", default="rock_paper_scissors,prisoners_dilemma,bach_or_stravinsky")
@@ -180,7 +117,7 @@ def main() -> None:
     from activeq import load_game
     from activeq.tom import sweep
     from activeq.tom.agents import LLMAgent
-    from activeq.tom.backends import ChatServer, OpenAIChat, TransformersChat
+    from activeq.tom.backends import CachedBackend, ChatServer, OpenAIChat, TransformersChat
     from activeq.tom.partners import parse_partner
 
     work = Path(a.workdir)
@@ -193,7 +130,7 @@ def main() -> None:
     with server:
         raw = local if a.direct else OpenAIChat(server.base_url, a.name, temperature=0.0,
                                                 max_concurrency=max(1, a.max_batch), timeout=1800)
-        backend = GreedyMemo(raw, work / a.cache_file)
+        backend = CachedBackend(raw, work / a.cache_file)  # one model call per distinct prompt
         # reference comparison first (RPS vs single-action), then RPS vs tit-for-tat, then the other games; seed-major
         # inside each (game, partner) so that every style has as many seeds as the others when time runs out
         # groups run their styles x seeds concurrently, so the server batches their calls: styles that parse
@@ -208,13 +145,13 @@ def main() -> None:
                 for group in filter(None, groups):
                     agents = [LLMAgent(backend, st, cache=None, history_window=a.window,
                                        max_tokens=a.cot_tokens if st == "cot" else None) for st in group]
-                    misses0, hits0 = backend.inner.misses, backend.hits
+                    misses0, hits0 = backend.misses, backend.hits
                     batches0 = len(local.batches)
                     t0, c0 = time.time(), time.process_time()
                     res = sweep([(game, partner, ag) for ag in agents], a.rounds, a.seeds,
                                 checkpoint=work / "checkpoints", workers=len(agents) * a.seeds)
                     wall, cpu = time.time() - t0, time.process_time() - c0
-                    calls = backend.inner.misses - misses0
+                    calls = backend.misses - misses0
                     if calls:
                         sizes = local.batches[batches0:]
                         rec = {"game": g, "partner": ps, "style": "+".join(group), "seeds": a.seeds,
@@ -330,7 +267,7 @@ def compare(a) -> list[str]:
                     rec = json.loads(line)
                 except json.JSONDecodeError:
                     continue
-                out[GreedyMemo._key(rec["messages"], rec["max_tokens"])] = rec["text"]
+                out[json.dumps([rec["messages"], rec["max_tokens"]], sort_keys=True)] = rec["text"]
         return out
 
     mine, theirs = answers(Path(a.workdir)), answers(Path(a.compare_with))
@@ -371,7 +308,7 @@ def write_report(rows, curves, timing, a, comparison=()) -> None:
     (RESULTS / f"{tag}.json").write_text(json.dumps({"settings": settings, "reference": REFERENCE,
                                                      "reference_numbers": REFERENCE_NUMBERS, "rows": rows,
                                                      "timing": timing}, indent=1, default=float))
-    # timing per style: wall seconds per model call and per round computed (rounds served by the memo excluded)
+    # timing per style: wall seconds per model call and per round computed (rounds served by the cache excluded)
     by_style: dict[str, list] = {}
     for t in timing:
         by_style.setdefault(t["style"], []).append(t)

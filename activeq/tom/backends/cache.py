@@ -6,8 +6,11 @@ parameters and, *only when the temperature is above 0*, the call's seed: at temp
 on the seed, so one record serves every seed; a sampled answer is replayed only for its own seed, so caching never
 hides sampling variability. :func:`default_cache` turns the cache on by default only at temperature 0 (``"auto"``).
 
-The file is appended to under a lock, one line per new answer, so an interrupted run keeps what it had and a re-run
-is served from disk. Lines that are not valid JSON (a torn last line) are skipped. Raises ArgumentTypeError for a
+Concurrent calls with the same key (seeds of a sweep running in threads, identical at temperature 0 until a fallback
+makes them diverge) ask the model once: the first caller asks, the others wait for its answer. The file is appended
+to under a lock, one line per new answer, so an interrupted run keeps what it had and a re-run is served from disk.
+Keys are recomputed from each record's fields when the file is read, so a file written under another key rule
+(e.g. one that keyed greedy answers by seed) is still served. Lines that are not valid JSON (a torn last line) are skipped. Raises ArgumentTypeError for a
 cache argument that is neither a path, None, False nor "auto".
 """
 
@@ -17,6 +20,7 @@ import hashlib
 import json
 import os
 import threading
+from concurrent.futures import Future
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -51,6 +55,7 @@ class CachedBackend:
         self.temperature = backend.temperature
         self._lock = threading.Lock()
         self._store: dict[str, dict[str, Any]] = {}
+        self._inflight: dict[str, Future] = {}
         self.hits = 0
         self.misses = 0
         if self.path.exists():
@@ -58,20 +63,16 @@ class CachedBackend:
                 for line in fh:
                     try:
                         rec = json.loads(line)
-                        self._store[rec["key"]] = rec
-                    except (json.JSONDecodeError, KeyError, TypeError):
+                        k = _key(rec["model"], rec["messages"], rec["max_tokens"], rec["sampling"], rec["seed"])
+                    except (json.JSONDecodeError, KeyError, TypeError, ValueError, AttributeError):
                         continue
+                    self._store[k] = rec
 
     def sampling(self) -> dict[str, Any]:
         return self.backend.sampling()
 
     def key(self, messages: Messages, max_tokens: int, seed: int) -> str:
-        sampling = self.backend.sampling()
-        parts = {"model": self.model, "messages": list(messages), "max_tokens": int(max_tokens),
-                 "sampling": sampling}
-        if float(sampling.get("temperature", 0.0)) > 0.0:
-            parts["seed"] = int(seed)
-        return hashlib.sha256(json.dumps(parts, sort_keys=True).encode("utf-8")).hexdigest()
+        return _key(self.model, messages, max_tokens, self.backend.sampling(), seed)
 
     def __len__(self) -> int:
         return len(self._store)
@@ -81,20 +82,46 @@ class CachedBackend:
         k = self.key(msgs, max_tokens, seed)
         with self._lock:
             rec = self._store.get(k)
+            asking = self._inflight.get(k) if rec is None else None
+            if rec is None and asking is None:  # this call asks the model; same-key calls meanwhile wait for it
+                mine: Future = Future()
+                self._inflight[k] = mine
+            elif rec is not None:
+                self.hits += 1
         if rec is not None:
-            self.hits += 1
             return Completion(rec["text"], rec["prompt_tokens"], rec["completion_tokens"], 0.0, True)
-        out = self.backend.complete(msgs, max_tokens=max_tokens, seed=seed)
+        if asking is not None:
+            rec = asking.result()  # the asker's error, if it failed, is raised here too
+            with self._lock:
+                self.hits += 1
+            return Completion(rec["text"], rec["prompt_tokens"], rec["completion_tokens"], 0.0, True)
+        try:
+            out = self.backend.complete(msgs, max_tokens=max_tokens, seed=seed)
+        except BaseException as exc:
+            with self._lock:
+                del self._inflight[k]
+            mine.set_exception(exc)
+            raise
         rec = {"key": k, "model": self.model, "messages": msgs, "sampling": self.backend.sampling(),
                "max_tokens": int(max_tokens), "seed": int(seed), "text": out.text,
                "prompt_tokens": out.prompt_tokens, "completion_tokens": out.completion_tokens}
         with self._lock:
             self.misses += 1
             self._store[k] = rec
+            del self._inflight[k]
             self.path.parent.mkdir(parents=True, exist_ok=True)
             with open(self.path, "a", encoding="utf-8") as fh:
                 fh.write(json.dumps(rec) + "\n")
+        mine.set_result(rec)
         return replace(out, cached=False)
+
+
+def _key(model: str, messages: Any, max_tokens: Any, sampling: dict[str, Any], seed: Any) -> str:
+    """SHA-256 of model, messages, ``max_tokens``, sampling parameters and, above temperature 0 only, the seed."""
+    parts = {"model": model, "messages": list(messages), "max_tokens": int(max_tokens), "sampling": sampling}
+    if float(sampling.get("temperature", 0.0)) > 0.0:
+        parts["seed"] = int(seed)
+    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode("utf-8")).hexdigest()
 
 
 def default_cache(backend: Any, cache: Any = "auto") -> Any:

@@ -65,3 +65,70 @@ def test_torn_last_line_is_skipped(tmp_path):
     with open(p, "a") as fh:
         fh.write('{"key": "abc", "te')
     assert len(CachedBackend(Scripted(["x"]), p)) == 1
+
+
+class _Slow(_Sampler):
+    """Blocks in ``complete`` until released, so that other callers arrive while it is asking."""
+
+    def __init__(self, temperature, fail=False):
+        import threading
+
+        super().__init__(temperature)
+        self.release, self.fail = threading.Event(), fail
+
+    def complete(self, messages, *, max_tokens=32, seed=0):
+        self.calls += 1
+        assert self.release.wait(10)
+        if self.fail:
+            raise ConnectionError("server went away")
+        return Completion(f"answer-{seed}-{self.calls}", 3, 1, 0.01)
+
+
+def _together(c, seeds):
+    import time
+    from concurrent.futures import ThreadPoolExecutor
+
+    pool = ThreadPoolExecutor(len(seeds))
+    futures = [pool.submit(c.complete, MSG, seed=s) for s in seeds]
+    time.sleep(0.3)  # every caller is now either asking or waiting
+    c.backend.release.set()
+    pool.shutdown(wait=True)
+    return futures
+
+
+def test_concurrent_identical_greedy_calls_ask_the_model_once(tmp_path):
+    c = CachedBackend(_Slow(0.0), tmp_path / "c.jsonl")
+    outs = [f.result() for f in _together(c, range(5))]
+    assert c.backend.calls == 1 and len({o.text for o in outs}) == 1
+    assert sum(not o.cached for o in outs) == 1 and (c.hits, c.misses) == (4, 1)
+    assert len((tmp_path / "c.jsonl").read_text().splitlines()) == 1
+
+
+def test_concurrent_sampled_calls_with_different_seeds_each_ask(tmp_path):
+    c = CachedBackend(_Slow(0.7), tmp_path / "c.jsonl")
+    outs = [f.result() for f in _together(c, range(4))]
+    assert c.backend.calls == 4 and len({o.text for o in outs}) == 4 and not any(o.cached for o in outs)
+
+
+def test_a_failed_ask_reaches_every_waiter_and_is_not_cached(tmp_path):
+    import pytest
+
+    c = CachedBackend(_Slow(0.0, fail=True), tmp_path / "c.jsonl")
+    for f in _together(c, range(3)):
+        with pytest.raises(ConnectionError, match="server went away"):
+            f.result()
+    assert c.backend.calls == 1 and len(c) == 0
+    c.backend.fail = False  # the next call asks again
+    assert c.complete(MSG).text == "answer-0-2" and len((tmp_path / "c.jsonl").read_text().splitlines()) == 1
+
+
+def test_records_written_under_another_key_rule_are_served(tmp_path):
+    """An older file keyed greedy answers by seed too: its records are re-keyed when read, not asked again."""
+    rec = {"key": "stale-key", "model": "sampler", "messages": MSG, "sampling": {"temperature": 0.0},
+           "max_tokens": 32, "seed": 123, "text": "paper", "prompt_tokens": 3, "completion_tokens": 1}
+    torn = '{"key": "x", "model": "sampler", "mess'
+    (tmp_path / "c.jsonl").write_text(json.dumps(rec) + "\n" + torn)
+    inner = _Sampler(0.0)
+    c = CachedBackend(inner, tmp_path / "c.jsonl")
+    out = c.complete(MSG, seed=7)
+    assert (out.text, out.cached, inner.calls, len(c)) == ("paper", True, 0, 1)
