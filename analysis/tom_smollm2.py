@@ -290,6 +290,15 @@ def compare(a) -> list[str]:
     return lines + [""]
 
 
+def _partner_title(game: str, partner: str) -> str:
+    """``single:0`` -> ``always rock (single:0)``; other partner specs as they are."""
+    from activeq import load_game
+
+    if partner.startswith("single:"):
+        return f"always {load_game(game).action_names[1][int(partner.split(':')[1])]} ({partner})"
+    return partner
+
+
 def write_report(rows, curves, timing, a, comparison=()) -> None:
     import csv
 
@@ -359,11 +368,19 @@ def write_report(rows, curves, timing, a, comparison=()) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    # panels only where the model ran (the baselines of the other cells are in the table); RPS vs single-action first
-    panels = sorted({(c[0], c[1]) for c in curves if "SmolLM2" in c[2]},
-                    key=lambda gp: (gp != ("rock_paper_scissors", "single:0"), gp))
-    if not panels:
+    # panels only where the model ran (the baselines of the other cells are in the table): one row per game in the
+    # order of --games, one column per partner in the order of --partners (RPS vs single-action, the reference, first)
+    ran = {(c[0], c[1]) for c in curves if "SmolLM2" in c[2]}
+    kind = lambda pn: pn.split("(")[0]  # noqa: E731  tit_for_tat(copy) and tit_for_tat(beat) share a column
+    kinds = sorted({kind(pn) for _, pn in ran}, key=lambda k: (not k.startswith("single"), k))
+    grid = [[next(((g, pn) for gg, pn in ran if gg == g and kind(pn) == k), None) for k in kinds]
+            for g in a.games.split(",")]
+    grid = [row for row in grid if any(row)]
+    if not grid:
         return
+    colours = {"plain": "tab:green", "qa": "tab:red", "oracle": "tab:purple", "social": "tab:brown", "cot": "tab:pink"}
+    baselines = {"tabular_model_based": ("tab:blue", "tabular model-based learner"),
+                 "oracle": ("black", "oracle agent (plays V*, regret 0)")}
     merged = []  # styles whose curves are identical share one line, labelled "plain = qa = oracle"
     for g, pn, label, curve in curves:
         for m in merged:
@@ -374,24 +391,29 @@ def write_report(rows, curves, timing, a, comparison=()) -> None:
         else:
             merged.append([g, pn, label, curve])
     curves = merged
-    ncol = min(3, len(panels))
-    nrow = -(-len(panels) // ncol)
-    fig, axes = plt.subplots(nrow, ncol, figsize=(6.2 * ncol, 4.6 * nrow), squeeze=False)
-    for ax, (g, pn) in zip(axes.flat, panels):
+    nrow, ncol = len(grid), len(kinds)
+    fig, axes = plt.subplots(nrow, ncol, figsize=(6.6 * ncol, 4.2 * nrow), squeeze=False)
+    for ax, cell in zip(axes.flat, [cell for row in grid for cell in row]):
+        if cell is None:
+            ax.axis("off")
+            continue
+        g, pn = cell
         t = np.arange(1, a.rounds + 1)
         if g == "rock_paper_scissors" and pn.startswith("single"):
             ax.fill_between(t, 0.5 * t, 1.0 * t, color="0.85", label="reference: 70B-class LLMs (0.5-1.0/step)")
             ax.plot(t, 0.083 * t, color="0.4", linestyle=":", label="reference: tabular model-based (0.083/step)")
         for gg, pp, label, curve in curves:
             if (gg, pp) == (g, pn):
-                ax.plot(np.arange(1, len(curve) + 1), curve, label=label,
-                        linestyle="-" if "SmolLM2" in label else "--", linewidth=2.2 if "SmolLM2" in label else 1.4)
+                x = np.arange(1, len(curve) + 1)
+                if "SmolLM2" in label:
+                    ax.plot(x, curve, label=label, color=colours.get(label.split()[1]), linewidth=2.2)
+                else:
+                    colour, name = baselines.get(label, (None, label))
+                    ax.plot(x, curve, label=name, color=colour, linestyle="--", linewidth=1.4)
         ax.set_xlabel("round")
         ax.set_ylabel("cumulative functional regret")
-        ax.set_title(f"{g} vs {pn}", fontsize=10)
+        ax.set_title(f"{g} vs {_partner_title(g, pn)}", fontsize=10)
         ax.legend(fontsize=7, loc="upper left")
-    for ax in list(axes.flat)[len(panels):]:
-        ax.axis("off")
     fig.suptitle("SmolLM2-135M-Instruct (solid; mean over complete seeds) vs baselines (dashed)\n"
                  "the reference LLMs are 70B-class, ~500x larger; unreadable answers fall back to uniform play",
                  fontsize=9)
