@@ -92,8 +92,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     for name, n, c, t in rows:
         lines.append(f"{name:56s} {n:8d} {c:12d} {t:8.1f} {n / t:9.1f} {t_seq / t:12.2f}x")
     lines += ["```", "", "answers = model answers the probe consumed (first calls + corrective retries); the recording "
-              "run makes fewer server calls than answers because, at temperature 0, a prompt already answered for "
-              "another seed is served from the cache being recorded."]
+              "run makes fewer server calls than answers because, at temperature 0, a prompt already answered, or being "
+              "asked, for another seed is served from the cache being recorded (the seeds of a cell coincide until "
+              "their first fallback)."]
     text = "\n".join(lines)
     print(text)
     out = HERE / "results" / ("tom_quick.md" if a.quick else "tom.md")
