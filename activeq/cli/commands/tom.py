@@ -38,17 +38,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
-def _baseline(name: str):
-    from ...errors import ProbeError
-    from ...tom.agents import BestResponder, ModelBased, Oracle, PredictsWell
-
-    table = {"oracle": Oracle, "model_based": ModelBased, "predicts_well": PredictsWell,
-             "best_responder": BestResponder}
-    if name not in table:
-        raise ProbeError(f"unknown baseline {name!r}; choose from {', '.join(table)}")
-    return table[name]()
-
-
 def run(args: argparse.Namespace) -> int:
     from ... import load_game
     from ...errors import ProbeError
@@ -56,6 +45,7 @@ def run(args: argparse.Namespace) -> int:
     from ...tom.agents import LLMAgent
     from ...tom.partners import parse_partner
     from ...tom.prompting import check_style
+    from ...tom.trials import make_baseline
 
     split = lambda s: [x.strip() for x in s.split(",") if x.strip()]  # noqa: E731
     games = [load_game(g) for g in split(args.game)]
@@ -82,7 +72,7 @@ def run(args: argparse.Namespace) -> int:
 
             backend = TransformersChat(args.model, temperature=args.temperature, seed=args.seed, gguf_file=args.gguf)
         agents += [LLMAgent(backend, s, cache=cache) for s in styles]
-    agents += [_baseline(b) for b in split(args.baselines)]
+    agents += [make_baseline(b) for b in split(args.baselines)]
     if not agents:
         raise ProbeError("nothing to probe: give --styles with a backend, or --baselines")
     cells = [(g, p, a) for g in games for p in partners for a in agents]
