@@ -85,3 +85,15 @@ def test_an_llm_trial_over_a_real_http_server(tiny_server, tmp_path):
 def test_bad_trial_parameters_are_refused_before_any_model_is_loaded(kw, match):
     with pytest.raises(ProbeError, match=match):
         probe_trial(0, rounds=5, **kw)
+
+
+def test_an_llm_trial_on_a_local_model_loads_it_once_per_process(tiny_model_dir):
+    from activeq.tom.trials import _local_model
+
+    _local_model.cache_clear()
+    kw = dict(game="rock_paper_scissors", partner="single:0", agent="llm", style="qa", backend="transformers",
+              model=str(tiny_model_dir), rounds=4, max_tokens=3, cache=None)
+    a, b = probe_trial(0, **kw), probe_trial(1, **kw)
+    assert _local_model.cache_info().misses == 1 and _local_model.cache_info().hits == 1
+    assert a["style"] == b["style"] == "qa" and a["rounds"] == 4 and a["accuracy"] is None
+    assert probe_trial(0, **kw)["functional_regret"] == a["functional_regret"]  # greedy and seeded: reproducible
