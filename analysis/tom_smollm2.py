@@ -104,8 +104,9 @@ def main() -> None:
     a = p.parse_args()
     a.name = "SmolLM2-135M-Instruct" + ("" if a.dtype == "float32" else f"-{a.dtype}")
     if a.workdir is None:
-        a.workdir = os.environ.get("ACTIVEQ_CACHE_DIR", str(Path.home() / ".cache" / "activeq")) + "/tom_smollm2" + \
-            ("" if a.dtype == "float32" else f"_{a.dtype}")
+        from activeq.tom.backends.cache import default_cache_dir
+
+        a.workdir = str(default_cache_dir() / ("tom_smollm2" + ("" if a.dtype == "float32" else f"_{a.dtype}")))
     if a.report:
         report(a)
         return
@@ -259,7 +260,7 @@ def report(a) -> None:
 
 def compare(a) -> list[str]:
     """Markdown lines: of the prompts both this run and ``--compare-with``'s run asked, how many got the same text."""
-    def answers(workdir: Path) -> dict[str, str]:
+    def answers(workdir: Path) -> dict[tuple[str, int], str]:
         out = {}
         for path in sorted(workdir.glob("responses*.jsonl")):
             for line in path.read_text().splitlines():
@@ -267,7 +268,7 @@ def compare(a) -> list[str]:
                     rec = json.loads(line)
                 except json.JSONDecodeError:
                     continue
-                out[json.dumps([rec["messages"], rec["max_tokens"]], sort_keys=True)] = rec["text"]
+                out[(json.dumps(rec["messages"], sort_keys=True), int(rec["max_tokens"]))] = rec["text"]
         return out
 
     mine, theirs = answers(Path(a.workdir)), answers(Path(a.compare_with))
@@ -277,7 +278,7 @@ def compare(a) -> list[str]:
     same = sum(mine[k] == theirs[k] for k in shared)
     by_budget: dict[int, list[bool]] = {}
     for k in shared:
-        by_budget.setdefault(json.loads(k)[1], []).append(mine[k] == theirs[k])
+        by_budget.setdefault(k[1], []).append(mine[k] == theirs[k])
     lines = [f"## {a.dtype} vs the float32 run ({Path(a.compare_with).name})", "",
              f"Of the {len(shared)} distinct prompts both runs asked, **{same} ({100 * same / len(shared):.1f}%) got "
              f"the same greedy answer** in {a.dtype} as in float32.", "",

@@ -15,6 +15,7 @@ before any environment is built.
 from __future__ import annotations
 
 import dataclasses
+import math
 from pathlib import Path
 from typing import Any
 
@@ -24,13 +25,18 @@ TRIAL = "activeq.realtime.trials:train_trial"
 ALGOS = ("ppo", "dqn")
 
 
-def make_args(algo: str, seed: int, **params: Any) -> Any:
-    """``Args`` of ``algo`` from plain data: lists become tuples where the field is a tuple (TOML has no tuples)."""
+def _module(algo: str) -> Any:
+    """The agent module of ``algo`` (its ``Args`` and ``train``)."""
     from .agents import dqn, ppo
 
     if algo not in ALGOS:
         raise ArgumentError(f"algo must be one of {', '.join(ALGOS)}; got {algo!r}")
-    cls = {"ppo": ppo.Args, "dqn": dqn.Args}[algo]
+    return {"ppo": ppo, "dqn": dqn}[algo]
+
+
+def make_args(algo: str, seed: int, **params: Any) -> Any:
+    """``Args`` of ``algo`` from plain data: lists become tuples where the field is a tuple (TOML has no tuples)."""
+    cls = _module(algo).Args
     fields = {f.name: f for f in dataclasses.fields(cls)}
     unknown = sorted(set(params) - set(fields))
     if unknown:
@@ -66,22 +72,21 @@ def train_trial(seed: int, *, algo: str = "ppo", final_fraction: float = 0.2, co
         (inference, in frames), ``episodes``, ``final_return``, ``final_episodes`` and ``seconds``.
     """
     from .._checks import check_in_range
-    from .agents import dqn, ppo
 
     final_fraction = check_in_range(final_fraction, "final_fraction", 0.0, 1.0, low_open=True)
     args = make_args(algo, int(seed), **params)
     ckpt = None
     if context is not None and getattr(context, "checkpoint_dir", None) is not None:
         ckpt = Path(context.checkpoint_dir) / "train.json"
-    res = {"ppo": ppo, "dqn": dqn}[algo].train(args, checkpoint=ckpt, progress=False)
+    res = _module(algo).train(args, checkpoint=ckpt, progress=False)
     ep = res.episodes
     if context is not None and ep.frames:
         context.write_series("episodes", frame=ep.frames, episode_return=ep.returns, length=ep.lengths)
-    final = [r for f, r in zip(ep.frames, ep.returns) if f > res.frames * (1 - final_fraction)]
+    final = res.final_return(final_fraction)  # nan when no episode ended in the last fraction
     return {"algo": algo, "game": args.game, "schedule": args.schedule, "frames": res.frames, "delay": res.delay,
             "env_delay": res.env_delay, "episodes": len(ep.returns),
-            "final_return": res.final_return(final_fraction) if final else None, "final_episodes": len(final),
-            "seconds": res.seconds}
+            "final_return": None if math.isnan(final) else final,
+            "final_episodes": sum(f > res.frames * (1 - final_fraction) for f in ep.frames), "seconds": res.seconds}
 
 
 __all__ = ["TRIAL", "ALGOS", "make_args", "train_trial"]

@@ -28,8 +28,6 @@ from .results import METRICS
 
 TRIAL = "activeq.tom.trials:probe_trial"
 BACKENDS = ("openai", "transformers")
-
-
 BASELINES = ("oracle", "model_based", "predicts_well", "best_responder")
 
 

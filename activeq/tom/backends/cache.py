@@ -10,8 +10,8 @@ Concurrent calls with the same key (seeds of a sweep running in threads, identic
 makes them diverge) ask the model once: the first caller asks, the others wait for its answer. The file is appended
 to under a lock, one line per new answer, so an interrupted run keeps what it had and a re-run is served from disk.
 Keys are recomputed from each record's fields when the file is read, so a file written under another key rule
-(e.g. one that keyed greedy answers by seed) is still served. Lines that are not valid JSON (a torn last line) are skipped. Raises ArgumentTypeError for a
-cache argument that is neither a path, None, False nor "auto".
+(e.g. one that keyed greedy answers by seed) is still served. Lines that are not valid JSON (a torn last line) are
+skipped. Raises ArgumentTypeError for a cache argument that is neither a path, None, False nor "auto".
 """
 
 from __future__ import annotations
@@ -86,12 +86,9 @@ class CachedBackend:
             if rec is None and asking is None:  # this call asks the model; same-key calls meanwhile wait for it
                 mine: Future = Future()
                 self._inflight[k] = mine
-            elif rec is not None:
-                self.hits += 1
-        if rec is not None:
-            return Completion(rec["text"], rec["prompt_tokens"], rec["completion_tokens"], 0.0, True)
         if asking is not None:
             rec = asking.result()  # the asker's error, if it failed, is raised here too
+        if rec is not None:
             with self._lock:
                 self.hits += 1
             return Completion(rec["text"], rec["prompt_tokens"], rec["completion_tokens"], 0.0, True)
